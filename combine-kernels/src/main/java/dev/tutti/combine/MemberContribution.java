@@ -9,6 +9,7 @@ package dev.tutti.combine;
  * @param weight the member's effective weight after renormalisation over the members present
  *     (for stacking: its meta-model coefficient)
  * @param contribution signed contribution to the combined value in the explanation's space
- *     (0 when absent)
+ *     (0 when absent, except for stacking, which imputes an absent member: there it is the
+ *     contribution of the member's fill values)
  */
 public record MemberContribution(int member, boolean present, double output, double weight, double contribution) {}
