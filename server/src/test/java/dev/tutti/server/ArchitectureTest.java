@@ -1,0 +1,74 @@
+package dev.tutti.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering rules of docs/architecture.md, checked on the compiled main classes of every
+ * module: the module graph is combine-kernels <- engine <- runtimes (cpu-fallback, later gpu) <- server.
+ */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        // main classes only: neither test-classes folders nor the engine's test-jar (its testing helpers)
+        ImportOption mainOnly = location -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
+        classes = new ClassFileImporter().withImportOption(mainOnly).importPackages("dev.tutti");
+    }
+
+    @Test
+    void combineKernelsDependOnTheJdkOnly() {
+        noClasses().that().resideInAPackage("dev.tutti.combine..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("dev.tutti.combine..", "java..")
+                .check(classes);
+    }
+
+    @Test
+    void theEngineDependsOnNoRuntimeServerOrNativeLibrary() {
+        noClasses().that().resideInAPackage("dev.tutti.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.tutti.cpu..", "dev.tutti.gpu..", "dev.tutti.server..",
+                        "dev.tutti.transport..", "ai.djl..", "ai.onnxruntime..", "io.netty..", "ml.dmlc..", "com.microsoft.ml..")
+                .check(classes);
+    }
+
+    @Test
+    void nettyLivesOnlyInTransport() {
+        noClasses().that().resideOutsideOfPackage("dev.tutti.transport..")
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(classes);
+    }
+
+    @Test
+    void djlAndOnnxRuntimeLiveOnlyInTheRuntimesAndTheTrainer() {
+        noClasses().that().resideOutsideOfPackages("dev.tutti.cpu..", "dev.tutti.gpu..", "dev.tutti.trainer..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "ai.onnxruntime..")
+                .check(classes);
+    }
+
+    @Test
+    void gpuAndCpuRuntimesNeverSeeEachOther() {
+        noClasses().that().resideInAPackage("dev.tutti.cpu..").should().dependOnClassesThat().resideInAPackage("dev.tutti.gpu..")
+                .allowEmptyShould(true).check(classes);
+        noClasses().that().resideInAPackage("dev.tutti.gpu..").should().dependOnClassesThat().resideInAPackage("dev.tutti.cpu..")
+                .allowEmptyShould(true).check(classes);
+    }
+
+    @Test
+    void theServerReachesRuntimesOnlyThroughTheSpi() {
+        noClasses().that().resideInAPackage("dev.tutti.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.tutti.cpu..", "dev.tutti.gpu..")
+                .check(classes);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("dev.tutti.(**)").should().beFreeOfCycles().check(classes);
+    }
+}
