@@ -89,6 +89,10 @@ public final class FeatureMapping {
     /** Writes {@code rows} member rows into {@code out} (from index 0) from ensemble rows in {@code in}. */
     public void apply(FloatBuffer in, int inWidth, int rows, FloatBuffer out) {
         int width = member.width();
+        if (identity) {
+            out.put(0, in, 0, rows * width);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int from = r * inWidth;
             int to = r * width;

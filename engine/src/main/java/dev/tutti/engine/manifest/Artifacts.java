@@ -58,12 +58,25 @@ public final class Artifacts {
         }
     }
 
-    /** Resolves {@code relative} inside {@code directory}, refusing absolute paths and paths that leave it. */
+    /**
+     * Resolves {@code relative} inside {@code directory}, refusing absolute paths, paths that leave
+     * it, and (when the file exists) symbolic links that point outside it.
+     */
     public static Path resolveInside(Path directory, String relative, String what) throws ManifestException {
         Path base = directory.toAbsolutePath().normalize();
         Path candidate = base.resolve(relative).normalize();
         if (Path.of(relative).isAbsolute() || !candidate.startsWith(base)) {
             throw new ManifestException(what + ": artifact path '" + relative + "' must stay inside " + base);
+        }
+        if (Files.exists(candidate)) {
+            try {
+                Path real = candidate.toRealPath();
+                if (!real.startsWith(base.toRealPath())) {
+                    throw new ManifestException(what + ": artifact '" + relative + "' links to " + real + ", outside " + base);
+                }
+            } catch (IOException e) {
+                throw new ManifestException(what + ": cannot resolve artifact '" + relative + "': " + e.getMessage(), e);
+            }
         }
         return candidate;
     }

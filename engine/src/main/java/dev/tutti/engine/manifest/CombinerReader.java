@@ -73,10 +73,19 @@ final class CombinerReader {
             }
             return equalWeights();
         }
-        double[][] perMember = perMember(spec.object("weights"), 1);
+        JsonFields object = spec.object("weights");
+        double[][] perMember = perMember(object, 1);
         double[] w = new double[members.size()];
+        boolean positive = false;
         for (int m = 0; m < w.length; m++) {
             w[m] = perMember[m][0];
+            if (!(w[m] >= 0) || Double.isInfinite(w[m])) {
+                throw object.error(members.get(m), "a weight must be finite and >= 0, not " + w[m]);
+            }
+            positive |= w[m] > 0;
+        }
+        if (!positive) {
+            throw spec.error("weights", "at least one member needs a positive weight");
         }
         return w;
     }
@@ -109,12 +118,20 @@ final class CombinerReader {
         if (reference == null || !reference.has("quantiles")) {
             throw new ManifestException("manifest.json: reference.quantiles: required by rank-average");
         }
-        double[][] q = perMember(reference.object("quantiles"), ANY_LENGTH);
+        JsonFields object = reference.object("quantiles");
+        double[][] q = perMember(object, ANY_LENGTH);
         float[][] out = new float[q.length][];
         for (int m = 0; m < q.length; m++) {
+            if (q[m].length < 2) {
+                throw object.error(members.get(m), "needs at least 2 quantiles (the minimum and the maximum)");
+            }
             out[m] = new float[q[m].length];
             for (int i = 0; i < q[m].length; i++) {
                 out[m][i] = (float) q[m][i];
+                if (!Float.isFinite(out[m][i]) || i > 0 && out[m][i] < out[m][i - 1]) {
+                    throw object.error(members.get(m), "quantiles must be finite and ascending; value " + i + " is " + q[m][i]
+                            + (i > 0 ? " after " + q[m][i - 1] : ""));
+                }
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.tutti.engine.manifest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,8 @@ import java.util.Map;
  * <p>Threads: instances are immutable views. Allocation: load-time only.
  */
 public final class JsonFields {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Strict about duplicate keys: a manifest naming a member twice must not silently keep the last value. */
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final String file;
     private final String path;

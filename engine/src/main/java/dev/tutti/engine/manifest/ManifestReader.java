@@ -48,6 +48,9 @@ public final class ManifestReader {
             throw json.error("classes", "a " + task.name().toLowerCase(Locale.ROOT) + " ensemble lists "
                     + (task == Task.BINARY ? "exactly 2" : "3 or more") + " class labels, not " + classes.size());
         }
+        if (new HashSet<>(classes).size() != classes.size()) {
+            throw json.error("classes", "lists a class label twice: " + classes);
+        }
         InputSchema schema = SchemaJson.read(json.object("schema"));
         List<MemberEntry> members = members(json);
         List<String> names = members.stream().map(MemberEntry::name).toList();

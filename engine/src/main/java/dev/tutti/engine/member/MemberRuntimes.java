@@ -66,9 +66,11 @@ public final class MemberRuntimes {
                 Member member = provider.load(spec);
                 LOG.log(Level.INFO, "member {0} ({1}) loaded by runtime {2}", spec.pin(), spec.format(), provider.name());
                 return member;
-            } catch (MemberException e) {
-                LOG.log(Level.WARNING, "member {0}: runtime {1} failed to load it: {2}", spec.pin(), provider.name(), e.getMessage());
-                reasons.add(provider.name() + ": " + e.getMessage());
+            } catch (MemberException | RuntimeException | LinkageError e) {
+                // a runtime's unchecked failure (a native engine that cannot start, say) must not stop the fallback
+                String why = e instanceof MemberException ? e.getMessage() : e.toString();
+                LOG.log(Level.WARNING, "member {0}: runtime {1} failed to load it: {2}", spec.pin(), provider.name(), why);
+                reasons.add(provider.name() + ": " + why);
             }
         }
         if (reasons.isEmpty()) {

@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns rows of text cells (CSV lines, HTTP BYTES tensors) into the float rows of an
  * {@link InputSchema}: numbers parsed, categorical labels replaced by their codes, missing markers
- * ({@code ""}, {@code NA}, {@code NaN}, {@code null}, case-insensitive) by NaN. Every refusal is an
+ * by NaN (pandas' defaults, case-insensitive: {@code ""}, {@code NA}, {@code N/A}, {@code NaN},
+ * {@code -NaN}, {@code null}, {@code None}, {@code <NA>}, {@code #N/A} and the like). Numbers are plain
+ * decimals ({@code 12}, {@code -0.5}, {@code 1e-3}); Java-only forms such as {@code 1f} or
+ * {@code 0x1p3} are refused like any other text. Every refusal is an
  * {@link InvalidInputException} that names the feature and the row.
  *
  * <p>Numbers are parsed as doubles and then rounded to float32, as pandas and NumPy do when a model
@@ -21,7 +25,12 @@ import java.util.Set;
  * <p>Threads: immutable after construction, shareable. Allocation: none per row beyond parsing.
  */
 public final class TextRowEncoder {
-    private static final Set<String> MISSING = Set.of("", "na", "nan", "null", "none");
+    /** pandas' default missing-value markers (read_csv na_values), compared case-insensitively. */
+    private static final Set<String> MISSING = Set.of("", "na", "n/a", "#n/a", "#n/a n/a", "#na", "<na>", "nan", "-nan",
+            "+nan", "null", "none", "-1.#ind", "1.#ind", "-1.#qnan", "1.#qnan");
+    /** Plain decimal numbers (no Java-only forms such as 1f, 1d or hexadecimal 0x1p3), or an infinity. */
+    private static final Pattern NUMBER =
+            Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(inf|infinity)", Pattern.CASE_INSENSITIVE);
 
     private final InputSchema schema;
     private final int[] columnOfFeature;
@@ -119,13 +128,14 @@ public final class TextRowEncoder {
                     "feature '" + feature.name() + "' has unknown category '" + text + "' in row " + row
                             + "; known categories: " + feature.categories());
         }
-        double value;
-        try {
-            value = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
+        if (!NUMBER.matcher(text).matches()) {
             throw new InvalidInputException(Reason.NOT_A_NUMBER, feature.name(), row,
                     "feature '" + feature.name() + "' is not a number in row " + row + ": '" + text + "'");
         }
+        String lower = text.toLowerCase(Locale.ROOT);
+        double value = lower.endsWith("inf") || lower.endsWith("infinity")
+                ? (text.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
+                : Double.parseDouble(text);
         float narrowed = (float) value;
         if (!Float.isFinite(narrowed)) {
             throw new InvalidInputException(Reason.NOT_FINITE, feature.name(), row,
