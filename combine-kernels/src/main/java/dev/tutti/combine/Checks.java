@@ -23,6 +23,18 @@ final class Checks {
         }
     }
 
+    /**
+     * {@link #outputs}, then rejects {@link Task#REGRESSION}, which {@code combiner} (as it reads after
+     * "not supported by", e.g. {@code voting}) does not support.
+     */
+    static void classification(Task task, int outputs, String combiner) {
+        outputs(task, outputs);
+        if (task == Task.REGRESSION) {
+            throw new IllegalArgumentException(
+                    "task REGRESSION is not supported by " + combiner + " (BINARY or MULTICLASS only)");
+        }
+    }
+
     static void present(boolean[] present, int members) {
         if (present == null) {
             throw new IllegalArgumentException("present must not be null");

@@ -1,8 +1,5 @@
 package dev.tutti.combine;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The normalised weighted geometric mean of the members' probabilities (a "product of experts"),
  * with the weights {@code w_m} renormalised over the members present:
@@ -26,60 +23,16 @@ import java.util.List;
  * <p>Threads: immutable, shareable. Ownership: copies the weights. Allocation: {@link #combine}
  * allocates nothing; {@link #explain} allocates its result.
  */
-public final class GeometricMean implements Combiner {
-    private final Task task;
-    private final int outputs;
-    private final MemberWeights weights;
-
+public final class GeometricMean extends WeightedCombiner {
     /**
      * @param task {@link Task#BINARY} or {@link Task#MULTICLASS}
      * @param outputs 1 for binary, K >= 2 for multiclass
      * @param weights nominal weight of each member, finite and {@code >= 0}, at least one positive
      */
     public GeometricMean(Task task, int outputs, double[] weights) {
-        Checks.outputs(task, outputs);
-        if (task == Task.REGRESSION) {
-            throw new IllegalArgumentException(
-                    "task REGRESSION is not supported by the geometric mean (BINARY or MULTICLASS only)");
-        }
-        this.task = task;
-        this.outputs = outputs;
-        this.weights = MemberWeights.of(weights);
-    }
-
-    @Override
-    public String name() {
-        return "geometric-mean";
-    }
-
-    @Override
-    public Task task() {
-        return task;
-    }
-
-    @Override
-    public int members() {
-        return weights.members();
-    }
-
-    @Override
-    public int outputs() {
-        return outputs;
-    }
-
-    @Override
-    public ContributionSpace space() {
-        return task == Task.BINARY ? ContributionSpace.LOGIT : ContributionSpace.LOG;
-    }
-
-    @Override
-    public double weight(int member) {
-        return weights.nominal(member);
-    }
-
-    @Override
-    public boolean canAnswer(boolean[] present) {
-        return weights.canAnswer(present);
+        Checks.classification(task, outputs, "the geometric mean");
+        ContributionSpace space = task == Task.BINARY ? ContributionSpace.LOGIT : ContributionSpace.LOG;
+        super("geometric-mean", task, outputs, space, MemberWeights.of(weights));
     }
 
     /** {@code sum_m w_m ln(clamp(p_mk))} over the members present with positive weight. */
@@ -108,10 +61,8 @@ public final class GeometricMean implements Combiner {
 
     @Override
     public void combine(ScoreMatrix scores, boolean[] present, FeatureRows features, ScoreMatrix out) {
-        Checks.combine(this, scores, present, out);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            Checks.fillNaN(out);
+        double total = beginCombine(scores, present, out);
+        if (total == 0) {
             return;
         }
         int rows = scores.rows();
@@ -145,34 +96,10 @@ public final class GeometricMean implements Combiner {
         }
     }
 
+    /** {@code logit(p_m)} for binary, {@code ln p_mk} for multiclass (clamped): the contribution is {@code w_m} times this. */
     @Override
-    public Explanation explain(ScoreMatrix scores, boolean[] present, FeatureRows features, int row, int output) {
-        Checks.explain(this, scores, present, row, output);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            return Checks.unanswerable(space(), scores, present, row, output);
-        }
-        List<MemberContribution> members = new ArrayList<>(weights.members());
-        double sum = 0;
-        for (int m = 0; m < weights.members(); m++) {
-            if (!present[m]) {
-                members.add(new MemberContribution(m, false, Double.NaN, 0, 0));
-                continue;
-            }
-            double w = weights.effective(m, present, total);
-            double x = scores.get(m, output, row);
-            double contribution = 0;
-            if (w > 0) {
-                contribution = w * (task == Task.BINARY ? Probabilities.logit(x) : Probabilities.log(x));
-            }
-            sum += contribution;
-            members.add(new MemberContribution(m, true, x, w, contribution));
-        }
-        return new Explanation(space(), output, 0, sum, members);
-    }
-
-    @Override
-    public String toString() {
-        return "geometric-mean(" + task + ", " + outputs + " outputs, " + weights.members() + " members)";
+    double memberValue(ScoreMatrix scores, int member, int output, int row) {
+        double x = scores.get(member, output, row);
+        return task == Task.BINARY ? Probabilities.logit(x) : Probabilities.log(x);
     }
 }

@@ -1,8 +1,5 @@
 package dev.tutti.combine;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Averaging in log-odds space, with the weights {@code w_m} renormalised over the members present:
  *
@@ -25,60 +22,15 @@ import java.util.List;
  * <p>Threads: immutable, shareable. Ownership: copies the weights. Allocation: {@link #combine}
  * allocates nothing; {@link #explain} allocates its result.
  */
-public final class LogitAverage implements Combiner {
-    private final Task task;
-    private final int outputs;
-    private final MemberWeights weights;
-
+public final class LogitAverage extends WeightedCombiner {
     /**
      * @param task {@link Task#BINARY} or {@link Task#MULTICLASS}
      * @param outputs 1 for binary, K >= 2 for multiclass
      * @param weights nominal weight of each member, finite and {@code >= 0}, at least one positive
      */
     public LogitAverage(Task task, int outputs, double[] weights) {
-        Checks.outputs(task, outputs);
-        if (task == Task.REGRESSION) {
-            throw new IllegalArgumentException(
-                    "task REGRESSION is not supported by logit averaging (BINARY or MULTICLASS only)");
-        }
-        this.task = task;
-        this.outputs = outputs;
-        this.weights = MemberWeights.of(weights);
-    }
-
-    @Override
-    public String name() {
-        return "logit-average";
-    }
-
-    @Override
-    public Task task() {
-        return task;
-    }
-
-    @Override
-    public int members() {
-        return weights.members();
-    }
-
-    @Override
-    public int outputs() {
-        return outputs;
-    }
-
-    @Override
-    public ContributionSpace space() {
-        return ContributionSpace.LOGIT;
-    }
-
-    @Override
-    public double weight(int member) {
-        return weights.nominal(member);
-    }
-
-    @Override
-    public boolean canAnswer(boolean[] present) {
-        return weights.canAnswer(present);
+        Checks.classification(task, outputs, "logit averaging");
+        super("logit-average", task, outputs, ContributionSpace.LOGIT, MemberWeights.of(weights));
     }
 
     /** {@code sum_m w_m logit(p_mk)} over the members present with positive weight. */
@@ -95,10 +47,8 @@ public final class LogitAverage implements Combiner {
 
     @Override
     public void combine(ScoreMatrix scores, boolean[] present, FeatureRows features, ScoreMatrix out) {
-        Checks.combine(this, scores, present, out);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            Checks.fillNaN(out);
+        double total = beginCombine(scores, present, out);
+        if (total == 0) {
             return;
         }
         int rows = scores.rows();
@@ -118,31 +68,9 @@ public final class LogitAverage implements Combiner {
         }
     }
 
+    /** {@code logit(p_mk)} (clamped): the contribution is {@code w_m} times this. */
     @Override
-    public Explanation explain(ScoreMatrix scores, boolean[] present, FeatureRows features, int row, int output) {
-        Checks.explain(this, scores, present, row, output);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            return Checks.unanswerable(space(), scores, present, row, output);
-        }
-        List<MemberContribution> members = new ArrayList<>(weights.members());
-        double sum = 0;
-        for (int m = 0; m < weights.members(); m++) {
-            if (!present[m]) {
-                members.add(new MemberContribution(m, false, Double.NaN, 0, 0));
-                continue;
-            }
-            double w = weights.effective(m, present, total);
-            double x = scores.get(m, output, row);
-            double contribution = w > 0 ? w * Probabilities.logit(x) : 0;
-            sum += contribution;
-            members.add(new MemberContribution(m, true, x, w, contribution));
-        }
-        return new Explanation(space(), output, 0, sum, members);
-    }
-
-    @Override
-    public String toString() {
-        return "logit-average(" + task + ", " + outputs + " outputs, " + weights.members() + " members)";
+    double memberValue(ScoreMatrix scores, int member, int output, int row) {
+        return Probabilities.logit(scores.get(member, output, row));
     }
 }

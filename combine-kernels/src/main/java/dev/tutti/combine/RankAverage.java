@@ -1,8 +1,5 @@
 package dev.tutti.combine;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Rank averaging for binary ensembles: each member's probability is replaced by its percentile in
  * that member's reference score distribution, and the output is the weighted mean percentile
@@ -21,8 +18,7 @@ import java.util.List;
  * <p>Threads: immutable, shareable. Ownership: copies the weights and quantiles. Allocation:
  * {@link #combine} allocates nothing; {@link #explain} allocates its result.
  */
-public final class RankAverage implements Combiner {
-    private final MemberWeights weights;
+public final class RankAverage extends WeightedCombiner {
     private final float[][] quantiles;
 
     /**
@@ -31,7 +27,7 @@ public final class RankAverage implements Combiner {
      *     values in non-decreasing order
      */
     public RankAverage(double[] weights, float[][] quantiles) {
-        this.weights = MemberWeights.of(weights);
+        super("rank-average", Task.BINARY, 1, ContributionSpace.RANK, MemberWeights.of(weights));
         if (quantiles == null) {
             throw new IllegalArgumentException("quantiles must not be null");
         }
@@ -122,46 +118,9 @@ public final class RankAverage implements Combiner {
     }
 
     @Override
-    public String name() {
-        return "rank-average";
-    }
-
-    @Override
-    public Task task() {
-        return Task.BINARY;
-    }
-
-    @Override
-    public int members() {
-        return weights.members();
-    }
-
-    @Override
-    public int outputs() {
-        return 1;
-    }
-
-    @Override
-    public ContributionSpace space() {
-        return ContributionSpace.RANK;
-    }
-
-    @Override
-    public double weight(int member) {
-        return weights.nominal(member);
-    }
-
-    @Override
-    public boolean canAnswer(boolean[] present) {
-        return weights.canAnswer(present);
-    }
-
-    @Override
     public void combine(ScoreMatrix scores, boolean[] present, FeatureRows features, ScoreMatrix out) {
-        Checks.combine(this, scores, present, out);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            Checks.fillNaN(out);
+        double total = beginCombine(scores, present, out);
+        if (total == 0) {
             return;
         }
         float[] in = scores.data();
@@ -180,30 +139,14 @@ public final class RankAverage implements Combiner {
     }
 
     @Override
-    public Explanation explain(ScoreMatrix scores, boolean[] present, FeatureRows features, int row, int output) {
-        Checks.explain(this, scores, present, row, output);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            return Checks.unanswerable(space(), scores, present, row, output);
-        }
-        List<MemberContribution> members = new ArrayList<>(weights.members());
-        double sum = 0;
-        for (int m = 0; m < weights.members(); m++) {
-            if (!present[m]) {
-                members.add(new MemberContribution(m, false, Double.NaN, 0, 0));
-                continue;
-            }
-            double w = weights.effective(m, present, total);
-            float x = scores.get(m, 0, row);
-            double contribution = 0;
-            if (w > 0) {
-                double pct = percentile(quantiles[m], x);
-                sum += w * pct;
-                contribution = w * (pct - 0.5);
-            }
-            members.add(new MemberContribution(m, true, x, w, contribution));
-        }
-        return new Explanation(space(), output, 0.5, sum, members);
+    double explanationBase() {
+        return 0.5;
+    }
+
+    /** The member's percentile in its reference distribution; its contribution is {@code w_m * (pct_m - 0.5)}. */
+    @Override
+    double memberValue(ScoreMatrix scores, int member, int output, int row) {
+        return percentile(quantiles[member], scores.get(member, 0, row));
     }
 
     @Override

@@ -1,8 +1,5 @@
 package dev.tutti.combine;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Hard voting: each member present casts its (renormalised) weight for one class and the output is
  * each class's share of the weight.
@@ -30,15 +27,11 @@ import java.util.List;
  * member's argmax per class (O(members x K^2) per row) to stay allocation-free: this is the scalar
  * reference, not the fast path.
  */
-public final class Voting implements Combiner {
+public final class Voting extends WeightedCombiner {
     /** The default binary threshold: a member votes class 1 when {@code p >= 0.5}. */
     public static final double DEFAULT_THRESHOLD = 0.5;
 
-    private final Task task;
-    private final int outputs;
-    private final MemberWeights weights;
     private final double threshold;
-    private final String name;
 
     /**
      * @param task {@link Task#BINARY} or {@link Task#MULTICLASS}
@@ -57,18 +50,13 @@ public final class Voting implements Combiner {
     }
 
     private Voting(Task task, int outputs, MemberWeights weights, double threshold) {
-        Checks.outputs(task, outputs);
-        if (task == Task.REGRESSION) {
-            throw new IllegalArgumentException("task REGRESSION is not supported by voting (BINARY or MULTICLASS only)");
-        }
+        Checks.classification(task, outputs, "voting");
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
         }
-        this.task = task;
-        this.outputs = outputs;
-        this.weights = weights;
         this.threshold = threshold;
-        this.name = weights.allEqual() ? "majority-vote" : "weighted-vote";
+        String name = weights.allEqual() ? "majority-vote" : "weighted-vote";
+        super(name, task, outputs, ContributionSpace.VALUE, weights);
     }
 
     /** Unweighted majority voting with threshold 0.5, named {@code majority-vote}. */
@@ -79,41 +67,6 @@ public final class Voting implements Combiner {
     /** The binary vote threshold. */
     public double threshold() {
         return threshold;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Task task() {
-        return task;
-    }
-
-    @Override
-    public int members() {
-        return weights.members();
-    }
-
-    @Override
-    public int outputs() {
-        return outputs;
-    }
-
-    @Override
-    public ContributionSpace space() {
-        return ContributionSpace.VALUE;
-    }
-
-    @Override
-    public double weight(int member) {
-        return weights.nominal(member);
-    }
-
-    @Override
-    public boolean canAnswer(boolean[] present) {
-        return weights.canAnswer(present);
     }
 
     /** The class member m votes at row: binary 1 or 0, multiclass the argmax (-1 when all NaN). */
@@ -131,10 +84,8 @@ public final class Voting implements Combiner {
 
     @Override
     public void combine(ScoreMatrix scores, boolean[] present, FeatureRows features, ScoreMatrix out) {
-        Checks.combine(this, scores, present, out);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            Checks.fillNaN(out);
+        double total = beginCombine(scores, present, out);
+        if (total == 0) {
             return;
         }
         float[] result = out.data();
@@ -155,37 +106,24 @@ public final class Voting implements Combiner {
         }
     }
 
+    /** The share of a class under a uniform split: 1/2 for binary, 1/K for multiclass. */
     @Override
-    public Explanation explain(ScoreMatrix scores, boolean[] present, FeatureRows features, int row, int output) {
-        Checks.explain(this, scores, present, row, output);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            return Checks.unanswerable(space(), scores, present, row, output);
-        }
-        double base = 1.0 / task.classes(outputs);
-        int cls = classOf(output);
-        List<MemberContribution> members = new ArrayList<>(weights.members());
-        double share = 0;
-        for (int m = 0; m < weights.members(); m++) {
-            if (!present[m]) {
-                members.add(new MemberContribution(m, false, Double.NaN, 0, 0));
-                continue;
-            }
-            double w = weights.effective(m, present, total);
-            double x = scores.get(m, output, row);
-            double contribution = 0;
-            if (w > 0) {
-                double vote = vote(scores, m, row) == cls ? 1 : 0;
-                share += w * vote;
-                contribution = w * vote - w * base;
-            }
-            members.add(new MemberContribution(m, true, x, w, contribution));
-        }
-        return new Explanation(space(), output, base, share, members);
+    double explanationBase() {
+        return 1.0 / task.classes(outputs);
     }
 
+    /** 1 when the member votes for the class of {@code output}, else 0. */
     @Override
-    public String toString() {
-        return name + "(" + task + ", " + outputs + " outputs, " + weights.members() + " members)";
+    double memberValue(ScoreMatrix scores, int member, int output, int row) {
+        return vote(scores, member, row) == classOf(output) ? 1 : 0;
+    }
+
+    /**
+     * {@code w_m * [vote_m == k] - w_m * b}, as documented: this rounds apart from the default
+     * {@code w_m * ([vote_m == k] - b)}.
+     */
+    @Override
+    double contribution(double weight, double value, double base) {
+        return weight * value - weight * base;
     }
 }

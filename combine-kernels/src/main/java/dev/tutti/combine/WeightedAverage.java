@@ -1,8 +1,5 @@
 package dev.tutti.combine;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The weighted arithmetic mean of the members' scores, output by output: {@code out_k = sum_m w_m x_mk}
  * with the weights renormalised over the members present. For binary and multiclass ensembles this is
@@ -17,12 +14,7 @@ import java.util.List;
  * <p>Threads: immutable, shareable. Ownership: copies the weights. Allocation: {@link #combine}
  * allocates nothing; {@link #explain} allocates its result.
  */
-public final class WeightedAverage implements Combiner {
-    private final String name;
-    private final Task task;
-    private final int outputs;
-    private final MemberWeights weights;
-
+public final class WeightedAverage extends WeightedCombiner {
     /**
      * A weighted average named {@code weighted-average}.
      *
@@ -35,11 +27,7 @@ public final class WeightedAverage implements Combiner {
     }
 
     private WeightedAverage(String name, Task task, int outputs, MemberWeights weights) {
-        Checks.outputs(task, outputs);
-        this.name = name;
-        this.task = task;
-        this.outputs = outputs;
-        this.weights = weights;
+        super(name, task, outputs, ContributionSpace.VALUE, weights);
     }
 
     /** Simple averaging (soft voting for classification): equal weights, named {@code average}. */
@@ -48,46 +36,9 @@ public final class WeightedAverage implements Combiner {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Task task() {
-        return task;
-    }
-
-    @Override
-    public int members() {
-        return weights.members();
-    }
-
-    @Override
-    public int outputs() {
-        return outputs;
-    }
-
-    @Override
-    public ContributionSpace space() {
-        return ContributionSpace.VALUE;
-    }
-
-    @Override
-    public double weight(int member) {
-        return weights.nominal(member);
-    }
-
-    @Override
-    public boolean canAnswer(boolean[] present) {
-        return weights.canAnswer(present);
-    }
-
-    @Override
     public void combine(ScoreMatrix scores, boolean[] present, FeatureRows features, ScoreMatrix out) {
-        Checks.combine(this, scores, present, out);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            Checks.fillNaN(out);
+        double total = beginCombine(scores, present, out);
+        if (total == 0) {
             return;
         }
         float[] in = scores.data();
@@ -108,31 +59,9 @@ public final class WeightedAverage implements Combiner {
         }
     }
 
+    /** The member's score: its contribution is {@code w_m x_mk}. */
     @Override
-    public Explanation explain(ScoreMatrix scores, boolean[] present, FeatureRows features, int row, int output) {
-        Checks.explain(this, scores, present, row, output);
-        double total = weights.total(present);
-        if (!(total > 0)) {
-            return Checks.unanswerable(space(), scores, present, row, output);
-        }
-        List<MemberContribution> members = new ArrayList<>(weights.members());
-        double sum = 0;
-        for (int m = 0; m < weights.members(); m++) {
-            if (!present[m]) {
-                members.add(new MemberContribution(m, false, Double.NaN, 0, 0));
-                continue;
-            }
-            double w = weights.effective(m, present, total);
-            double x = scores.get(m, output, row);
-            double contribution = w > 0 ? w * x : 0;
-            sum += contribution;
-            members.add(new MemberContribution(m, true, x, w, contribution));
-        }
-        return new Explanation(space(), output, 0, sum, members);
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + task + ", " + outputs + " outputs, " + weights.members() + " members)";
+    double memberValue(ScoreMatrix scores, int member, int output, int row) {
+        return scores.get(member, output, row);
     }
 }
