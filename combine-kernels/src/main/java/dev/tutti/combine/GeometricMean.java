@@ -96,7 +96,10 @@ public final class GeometricMean extends WeightedCombiner {
         }
     }
 
-    /** {@code logit(p_m)} for binary, {@code ln p_mk} for multiclass (clamped): the contribution is {@code w_m} times this. */
+    /**
+     * {@code logit(p_m)} for binary, {@code ln p_mk} for multiclass (clamped): the contribution is
+     * {@code w_m} times this.
+     */
     @Override
     double memberValue(ScoreMatrix scores, int member, int output, int row) {
         double x = scores.get(member, output, row);
