@@ -52,15 +52,6 @@ final class MemberWeights {
         return nominal[member];
     }
 
-    boolean allEqual() {
-        for (double w : nominal) {
-            if (w != nominal[0]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Sum of the nominal weights of the members present: the renormalisation divisor. */
     double total(boolean[] present) {
         double total = 0;

@@ -12,8 +12,9 @@ package dev.tutti.combine;
  *   <li>Regression is not supported.
  * </ul>
  *
- * <p>Named {@code majority-vote} when all weights are equal ({@link #majority}), {@code weighted-vote}
- * otherwise. The output is a vote share, not a calibrated probability.
+ * <p>Named {@code majority-vote} when made by {@link #majority} (equal weights) and
+ * {@code weighted-vote} when made with weights, whatever their values, so the name is the one a
+ * manifest wrote. The output is a vote share, not a calibrated probability.
  *
  * <p>Explanation: space {@link ContributionSpace#VALUE}, base {@code b = 1/2} for binary and
  * {@code 1/K} for multiclass (the share of a class under a uniform split), contribution of member m to
@@ -41,7 +42,7 @@ public final class Voting extends WeightedCombiner {
      *     threshold}; in {@code [0, 1]}
      */
     public Voting(Task task, int outputs, double[] weights, double threshold) {
-        this(task, outputs, MemberWeights.of(weights), threshold);
+        this("weighted-vote", task, outputs, MemberWeights.of(weights), threshold);
     }
 
     /** Voting with the default threshold 0.5. */
@@ -49,19 +50,23 @@ public final class Voting extends WeightedCombiner {
         this(task, outputs, weights, DEFAULT_THRESHOLD);
     }
 
-    private Voting(Task task, int outputs, MemberWeights weights, double threshold) {
+    private Voting(String name, Task task, int outputs, MemberWeights weights, double threshold) {
         Checks.classification(task, outputs, "voting");
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
         }
         this.threshold = threshold;
-        String name = weights.allEqual() ? "majority-vote" : "weighted-vote";
         super(name, task, outputs, ContributionSpace.VALUE, weights);
     }
 
     /** Unweighted majority voting with threshold 0.5, named {@code majority-vote}. */
     public static Voting majority(Task task, int members, int outputs) {
-        return new Voting(task, outputs, MemberWeights.equal(members), DEFAULT_THRESHOLD);
+        return majority(task, members, outputs, DEFAULT_THRESHOLD);
+    }
+
+    /** Unweighted majority voting with a binary vote threshold, named {@code majority-vote}. */
+    public static Voting majority(Task task, int members, int outputs, double threshold) {
+        return new Voting("majority-vote", task, outputs, MemberWeights.equal(members), threshold);
     }
 
     /** The binary vote threshold. */

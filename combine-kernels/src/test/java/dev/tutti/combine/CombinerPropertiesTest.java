@@ -338,6 +338,7 @@ class CombinerPropertiesTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void shouldNotAllocateWhileCombining(Kind kind) {
+        final int calls = 2_000;
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (Task task : kind.tasks) {
             Case c = randomCase(kind, task, 256, 3, 99);
@@ -345,14 +346,18 @@ class CombinerPropertiesTest {
             ScoreMatrix scores = c.matrix();
             boolean[] present = c.present();
             ScoreMatrix out = new ScoreMatrix(1, c.outputs(), 256);
-            combiner.combine(scores, present, null, out); // warm up
+            for (int i = 0; i < 200; i++) {
+                combiner.combine(scores, present, null, out); // warm up: class init, first-call linkage, JIT
+            }
             long baseline = measure(threads, () -> {});
             long allocated = measure(threads, () -> {
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < calls; i++) {
                     combiner.combine(scores, present, null, out);
                 }
             });
-            assertThat(allocated - baseline).as("%s %s", kind, task).isLessThanOrEqualTo(0);
+            // One allocation per call would be at least 16 bytes x calls; a few hundred stray bytes
+            // (the JVM's own bookkeeping while it compiles the loop) are not the combiner's.
+            assertThat(allocated - baseline).as("%s %s bytes over %d calls", kind, task, calls).isLessThan(calls);
         }
     }
 

@@ -36,6 +36,13 @@ class VotingTest {
     }
 
     @Test
+    void shouldKeepTheNameAManifestWroteWhateverTheWeights() {
+        assertThat(new Voting(Task.BINARY, 1, new double[] {2, 2, 2}).name()).isEqualTo("weighted-vote");
+        assertThat(Voting.majority(Task.BINARY, 3, 1, 0.7).name()).isEqualTo("majority-vote");
+        assertThat(Voting.majority(Task.BINARY, 3, 1, 0.7).threshold()).isEqualTo(0.7);
+    }
+
+    @Test
     void shouldShareMulticlassVotesByArgmaxWithTiesToTheLowestClass() {
         // weights {1, 1, 2} -> {0.25, 0.25, 0.5}
         // m0 {0.5, 0.3, 0.2} votes 0; m1 {0.3, 0.3, 0.4} votes 2; m2 {0.4, 0.4, 0.2} ties -> votes 0

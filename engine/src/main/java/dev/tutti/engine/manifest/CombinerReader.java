@@ -47,7 +47,7 @@ final class CombinerReader {
             return switch (type) {
                 case "average" -> WeightedAverage.simple(task, members.size(), outputs);
                 case "weighted-average" -> new WeightedAverage(task, outputs, weights(spec, true));
-                case "majority-vote" -> new Voting(task, outputs, equalWeights(), spec.number("threshold", Voting.DEFAULT_THRESHOLD));
+                case "majority-vote" -> Voting.majority(task, members.size(), outputs, spec.number("threshold", Voting.DEFAULT_THRESHOLD));
                 case "weighted-vote" -> new Voting(task, outputs, weights(spec, true), spec.number("threshold", Voting.DEFAULT_THRESHOLD));
                 case "rank-average" -> new RankAverage(weights(spec, false), quantiles());
                 case "geometric-mean" -> new GeometricMean(task, outputs, weights(spec, false));
