@@ -1,5 +1,6 @@
 package dev.tutti.server;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -14,20 +15,20 @@ import org.junit.jupiter.api.Test;
  * module: the module graph is combine-kernels <- engine <- runtimes (cpu-fallback, later gpu) <- server.
  */
 class ArchitectureTest {
-    private static JavaClasses classes;
+    private static JavaClasses tutti;
 
     @BeforeAll
     static void importClasses() {
         // main classes only: neither test-classes folders nor the engine's test-jar (its testing helpers)
         ImportOption mainOnly = location -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
-        classes = new ClassFileImporter().withImportOption(mainOnly).importPackages("dev.tutti");
+        tutti = new ClassFileImporter().withImportOption(mainOnly).importPackages("dev.tutti");
     }
 
     @Test
     void combineKernelsDependOnTheJdkOnly() {
         noClasses().that().resideInAPackage("dev.tutti.combine..")
                 .should().dependOnClassesThat().resideOutsideOfPackages("dev.tutti.combine..", "java..")
-                .check(classes);
+                .check(tutti);
     }
 
     @Test
@@ -35,40 +36,47 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.tutti.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.tutti.cpu..", "dev.tutti.gpu..", "dev.tutti.server..",
                         "dev.tutti.transport..", "ai.djl..", "ai.onnxruntime..", "io.netty..", "ml.dmlc..", "com.microsoft.ml..")
-                .check(classes);
+                .check(tutti);
+    }
+
+    @Test
+    void batchingKnowsNothingOfModels() {
+        classes().that().resideInAPackage("dev.tutti.batching..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.tutti.batching..", "java..", "com.lmax.disruptor..", "org.agrona..")
+                .check(tutti);
     }
 
     @Test
     void nettyLivesOnlyInTransport() {
         noClasses().that().resideOutsideOfPackage("dev.tutti.transport..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
-                .check(classes);
+                .check(tutti);
     }
 
     @Test
     void djlAndOnnxRuntimeLiveOnlyInTheRuntimesAndTheTrainer() {
         noClasses().that().resideOutsideOfPackages("dev.tutti.cpu..", "dev.tutti.gpu..", "dev.tutti.trainer..")
                 .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "ai.onnxruntime..")
-                .check(classes);
+                .check(tutti);
     }
 
     @Test
     void gpuAndCpuRuntimesNeverSeeEachOther() {
         noClasses().that().resideInAPackage("dev.tutti.cpu..").should().dependOnClassesThat().resideInAPackage("dev.tutti.gpu..")
-                .allowEmptyShould(true).check(classes);
+                .allowEmptyShould(true).check(tutti);
         noClasses().that().resideInAPackage("dev.tutti.gpu..").should().dependOnClassesThat().resideInAPackage("dev.tutti.cpu..")
-                .allowEmptyShould(true).check(classes);
+                .allowEmptyShould(true).check(tutti);
     }
 
     @Test
     void theServerReachesRuntimesOnlyThroughTheSpi() {
         noClasses().that().resideInAPackage("dev.tutti.server..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.tutti.cpu..", "dev.tutti.gpu..")
-                .check(classes);
+                .check(tutti);
     }
 
     @Test
     void packagesHaveNoCycles() {
-        slices().matching("dev.tutti.(**)").should().beFreeOfCycles().check(classes);
+        slices().matching("dev.tutti.(**)").should().beFreeOfCycles().check(tutti);
     }
 }

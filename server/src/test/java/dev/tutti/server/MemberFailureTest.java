@@ -5,20 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import dev.tutti.engine.ensemble.Ensemble;
-import dev.tutti.engine.ensemble.EnsembleLoader;
 import dev.tutti.engine.ensemble.EnsembleUnavailableException;
 import dev.tutti.engine.ensemble.Predictions;
-import dev.tutti.engine.member.MemberRuntimes;
-import dev.tutti.engine.spi.Member;
-import dev.tutti.engine.spi.MemberException;
-import dev.tutti.engine.spi.MemberOutput;
-import dev.tutti.engine.spi.MemberRuntimeProvider;
-import dev.tutti.engine.spi.ModelSpec;
 import dev.tutti.engine.testing.GoldenSet;
-import java.nio.FloatBuffer;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,24 +18,14 @@ import org.junit.jupiter.api.Test;
 class MemberFailureTest {
     private static final String[] MEMBERS = {"mlp-onnx", "mlp-torchscript", "xgboost", "lightgbm", "logistic"};
 
-    /** Wraps every real provider; the member named {@code victim} misbehaves as {@code fault} says. */
-    private static Ensemble telcoWith(String victim, Fault fault) throws Exception {
-        MemberRuntimes real = MemberRuntimes.discover();
-        return new EnsembleLoader(new MemberRuntimes(real.providers().stream()
-                .map(p -> (MemberRuntimeProvider) new FaultyProvider(p, spec -> spec.name().equals(victim) || victim.equals("*") ? fault : null))
-                .toList())).load(BundledEnsembles.directory("telco-churn"));
-    }
-
-    enum Fault {
-        THROW,
-        NAN,
-        OUT_OF_RANGE
+    private static Ensemble telcoWith(String victim, FaultInjector.Fault fault) throws Exception {
+        return new FaultInjector().set(victim, fault).load("telco-churn");
     }
 
     @Test
     void shouldDropAFailingMemberAndRenormaliseTheOthersWeights() throws Exception {
         GoldenSet golden = GoldenSet.load("telco");
-        try (Ensemble ensemble = telcoWith("xgboost", Fault.THROW)) {
+        try (Ensemble ensemble = telcoWith("xgboost", FaultInjector.Fault.THROW)) {
             double[] weight = new double[MEMBERS.length];
             double[][] reference = new double[MEMBERS.length][];
             for (int m = 0; m < MEMBERS.length; m++) {
@@ -77,7 +56,7 @@ class MemberFailureTest {
 
     @Test
     void shouldDropAMemberThatReturnsNaN() throws Exception {
-        try (Ensemble ensemble = telcoWith("mlp-onnx", Fault.NAN)) {
+        try (Ensemble ensemble = telcoWith("mlp-onnx", FaultInjector.Fault.NAN)) {
             Predictions p = ensemble.predict(new float[][] {GoldenSet.load("telco").encodedRow(3)}, false);
             assertThat(p.membersMissing()).containsExactly("mlp-onnx");
             assertThat(p.memberError(0)).contains("invalid score NaN");
@@ -87,7 +66,7 @@ class MemberFailureTest {
 
     @Test
     void shouldDropAMemberWhoseProbabilityIsOutsideZeroToOne() throws Exception {
-        try (Ensemble ensemble = telcoWith("logistic", Fault.OUT_OF_RANGE)) {
+        try (Ensemble ensemble = telcoWith("logistic", FaultInjector.Fault.OUT_OF_RANGE)) {
             Predictions p = ensemble.predict(new float[][] {GoldenSet.load("telco").encodedRow(3)}, false);
             assertThat(p.membersMissing()).containsExactly("logistic");
             assertThat(p.memberError(4)).contains("[0, 1]");
@@ -96,64 +75,13 @@ class MemberFailureTest {
 
     @Test
     void shouldFailExplicitlyWhenNoMemberAnswers() throws Exception {
-        try (Ensemble ensemble = telcoWith("*", Fault.THROW)) {
+        try (Ensemble ensemble = telcoWith("*", FaultInjector.Fault.THROW)) {
             float[][] rows = {GoldenSet.load("telco").encodedRow(3)};
             assertThatThrownBy(() -> ensemble.predict(rows, false))
                     .isInstanceOf(EnsembleUnavailableException.class)
                     .hasMessageContaining("telco-churn@1")
                     .hasMessageContaining("mlp-onnx@1 (injected fault")
                     .hasMessageContaining("logistic@1 (injected fault");
-        }
-    }
-
-    /** Delegates to a real provider and wraps the members it loads. */
-    private record FaultyProvider(MemberRuntimeProvider real, Function<ModelSpec, Fault> faultOf) implements MemberRuntimeProvider {
-        @Override
-        public String name() {
-            return real.name();
-        }
-
-        @Override
-        public int rank() {
-            return real.rank();
-        }
-
-        @Override
-        public Set<String> formats() {
-            return real.formats();
-        }
-
-        @Override
-        public Optional<String> unavailableReason(ModelSpec spec) {
-            return real.unavailableReason(spec);
-        }
-
-        @Override
-        public Member load(ModelSpec spec) throws MemberException {
-            Member member = real.load(spec);
-            Fault fault = faultOf.apply(spec);
-            return fault == null ? member : new FaultyMember(member, fault);
-        }
-    }
-
-    private record FaultyMember(Member real, Fault fault) implements Member {
-        @Override
-        public ModelSpec spec() {
-            return real.spec();
-        }
-
-        @Override
-        public void score(FloatBuffer input, int rows, MemberOutput out) throws MemberException {
-            if (fault == Fault.THROW) {
-                throw new MemberException("injected fault in " + spec().pin());
-            }
-            real.score(input, rows, out);
-            out.put(0, rows - 1, fault == Fault.NAN ? Float.NaN : 1.5f);
-        }
-
-        @Override
-        public void close() {
-            real.close();
         }
     }
 }

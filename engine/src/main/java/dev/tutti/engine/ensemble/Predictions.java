@@ -28,6 +28,8 @@ public final class Predictions {
     final float[] entropy;
     final List<RowExplanation> explanations = new ArrayList<>();
     int rows;
+    /** The member that answered alone because the quorum was not met, or -1. */
+    int fallbackMember = -1;
 
     /** Buffers for batches of up to {@code capacity} rows of {@code ensemble}. */
     public Predictions(Ensemble ensemble, int capacity) {
@@ -149,6 +151,19 @@ public final class Predictions {
         return names;
     }
 
+    /**
+     * Whether the quorum was not met and one member answered alone (the fallback chain); the
+     * answer is that member's, flagged so. See {@link #fallbackMember()}.
+     */
+    public boolean fallback() {
+        return fallbackMember >= 0;
+    }
+
+    /** The name of the member that answered alone, or null when the ensemble answered. */
+    public String fallbackMember() {
+        return fallbackMember < 0 ? null : ensemble.members().get(fallbackMember).spec().name();
+    }
+
     /** Explanations of the last batch's rows, in row order, when the batch asked for them. */
     public List<RowExplanation> explanations() {
         return List.copyOf(explanations);
@@ -161,6 +176,7 @@ public final class Predictions {
         Arrays.fill(present, true);
         Arrays.fill(memberErrors, null);
         explanations.clear();
+        fallbackMember = -1;
     }
 
     private int check(int row) {

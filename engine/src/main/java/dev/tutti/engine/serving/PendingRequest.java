@@ -1,0 +1,81 @@
+package dev.tutti.engine.serving;
+
+import dev.tutti.engine.ensemble.Predictions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One request between submission and its answer: the rows' answers as they arrive (a request may
+ * span two batches) and the future to complete.
+ *
+ * <p>Threads: filled by the submitting thread before it is published to the ring, then used only by
+ * the batcher thread. Allocation: its arrays, once, at submission.
+ */
+final class PendingRequest {
+    final CompletableFuture<ScoreResponse> future = new CompletableFuture<>();
+    final long submittedNanos;
+    private final int classes;
+    private final float[] values;
+    private final int[] predicted;
+    private final float[][] probabilities;
+    private final float[] confidence;
+    private final Map<String, String> missing = new LinkedHashMap<>();
+    private String fallback;
+    private long lastBatch = -1;
+    private int answered;
+    private boolean finished;
+
+    PendingRequest(int rows, int classes, long submittedNanos) {
+        this.classes = classes;
+        this.values = new float[rows];
+        this.predicted = new int[rows];
+        this.probabilities = new float[rows][classes];
+        this.confidence = new float[rows];
+        this.submittedNanos = submittedNanos;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    /** Takes row {@code i} of a scored batch as this request's row {@code row}; true when that completes the request. */
+    boolean accept(Predictions p, int i, int row, long batchSequence, List<String> memberNames) {
+        if (batchSequence != lastBatch) {
+            lastBatch = batchSequence;
+            for (int m = 0; m < memberNames.size(); m++) {
+                if (!p.memberPresent(m)) {
+                    missing.putIfAbsent(memberNames.get(m), p.memberError(m));
+                }
+            }
+            if (p.fallback() && fallback == null) {
+                fallback = p.fallbackMember();
+            }
+        }
+        values[row] = p.value(i);
+        predicted[row] = p.predictedClass(i);
+        for (int k = 0; k < classes; k++) {
+            probabilities[row][k] = p.probability(i, k);
+        }
+        confidence[row] = p.confidence(i);
+        return ++answered == values.length;
+    }
+
+    ScoreResponse response(List<String> memberNames) {
+        finished = true;
+        List<String> used = memberNames.stream().filter(n -> !missing.containsKey(n)).toList();
+        List<String> gone = missing.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
+        return new ScoreResponse(values, predicted, probabilities, confidence, used, gone, !missing.isEmpty(), fallback);
+    }
+
+    /** Fails the request unless it was already answered or failed; true when this call failed it. */
+    boolean fail(RequestFailure failure) {
+        if (finished) {
+            return false;
+        }
+        finished = true;
+        future.completeExceptionally(failure);
+        return true;
+    }
+}
