@@ -182,6 +182,10 @@ class EnsembleServiceTest {
         assertThat(first.membersMissing()).singleElement().asString().startsWith("lightgbm: no answer within the batch deadline");
         ScoreResponse second = answer(service.submit(rows(3, 3), 3, 0));
         assertThat(second.membersMissing()).singleElement().asString().isEqualTo("lightgbm: still busy with an earlier batch");
+        var counted = service.metrics().memberCounters().get(service.metrics().members().indexOf("lightgbm"));
+        assertThat(counted.timeouts()).isEqualTo(1);
+        assertThat(counted.skippedBusy()).isEqualTo(1);
+        assertThat(counted.calls()).isEqualTo(1);
         faults.clear();
         faults.releaseHangs();
         ScoreResponse recovered = null;
@@ -207,6 +211,8 @@ class EnsembleServiceTest {
         assertThat(service.metrics().breakerOpenings()[member]).isEqualTo(1);
         assertThat(answer(service.submit(rows(19, 1), 1, 0)).membersMissing())
                 .containsExactly("mlp-torchscript: circuit breaker open after repeated failures");
+        assertThat(service.metrics().memberCounters().get(member).skippedOpen()).isEqualTo(1);
+        assertThat(service.metrics().memberCounters().get(member).timeouts()).isGreaterThanOrEqualTo(3);
         faults.clear();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (service.metrics().health().get(member) != MemberHealth.State.HEALTHY && System.nanoTime() < until) {

@@ -8,6 +8,7 @@ import dev.tutti.combine.Task;
 import dev.tutti.engine.execution.ExecutionConfig;
 import dev.tutti.engine.execution.LatencyRecorder;
 import dev.tutti.engine.execution.LatencySummary;
+import dev.tutti.engine.execution.MemberCounters;
 import dev.tutti.engine.execution.MemberHealth;
 import dev.tutti.engine.manifest.EnsembleManifest;
 import java.lang.System.Logger;
@@ -52,6 +53,7 @@ public final class ConcurrentScorer implements AutoCloseable {
     private final ExecutionConfig config;
     private final int capacity;
     private final MemberRunner[] runners;
+    private final MemberCounters[] counters;
     private final BatchJoin join;
     private final ThreadPoolExecutor pool;
     private final int[] fallbackOrder;
@@ -68,12 +70,14 @@ public final class ConcurrentScorer implements AutoCloseable {
         this.capacity = capacity;
         int members = ensemble.members().size();
         this.runners = new MemberRunner[members];
+        this.counters = new MemberCounters[members];
         boolean probabilities = manifest.task() != Task.REGRESSION;
         double total = 0;
         for (int m = 0; m < members; m++) {
             var member = ensemble.members().get(m);
             runners[m] = new MemberRunner(m, member, ensemble.mappings().get(m), manifest.schema().width(), manifest.outputs(),
                     capacity, new MemberHealth(config.health()), new LatencyRecorder("member." + member.spec().name()), probabilities);
+            counters[m] = new MemberCounters();
             total += combiner.weight(m);
         }
         this.totalWeight = total;
@@ -131,10 +135,13 @@ public final class ConcurrentScorer implements AutoCloseable {
         for (int m = 0; m < runners.length; m++) {
             MemberRunner runner = runners[m];
             if (!runner.health().allow(started)) {
+                counters[m].skippedOpen();
                 missing(out, m, "circuit breaker open after repeated failures");
             } else if (!runner.tryStart(join, current, rows, count)) {
+                counters[m].skippedBusy();
                 missing(out, m, "still busy with an earlier batch");
             } else {
+                counters[m].called();
                 pool.execute(runner);
                 continue;
             }
@@ -148,9 +155,11 @@ public final class ConcurrentScorer implements AutoCloseable {
                 continue;
             }
             if (!onTime[m]) {
+                counters[m].timedOut();
                 missing(out, m, "no answer within the batch deadline (" + (now - started) / 1_000 + " us)");
                 runners[m].health().record(true, now - started, now);
             } else if (runners[m].error() != null) {
+                counters[m].failed();
                 missing(out, m, runners[m].error());
             } else {
                 runners[m].copyInto(out.memberScores);
@@ -230,6 +239,15 @@ public final class ConcurrentScorer implements AutoCloseable {
             opened[m] = runners[m].health().timesOpened();
         }
         return opened;
+    }
+
+    /** What happened to each member's calls, in member order. */
+    public List<MemberCounters.Snapshot> memberCounters() {
+        List<MemberCounters.Snapshot> out = new ArrayList<>();
+        for (MemberCounters c : counters) {
+            out.add(c.snapshot());
+        }
+        return out;
     }
 
     /** Latency of each member's calls (including late ones) and of the combine step. */

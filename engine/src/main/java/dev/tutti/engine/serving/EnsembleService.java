@@ -44,6 +44,7 @@ public final class EnsembleService implements AutoCloseable {
     private final MicroBatcher<PendingRequest> batcher;
     private final Counters counters = new Counters();
     private final LatencyRecorder queueWait = new LatencyRecorder("queue-wait");
+    private final LatencyRecorder batchFormation = new LatencyRecorder("batch-formation");
     private final LatencyRecorder endToEnd = new LatencyRecorder("end-to-end");
 
     private EnsembleService(Ensemble ensemble, ServiceConfig config) {
@@ -121,12 +122,13 @@ public final class EnsembleService implements AutoCloseable {
     public ServiceMetrics metrics() {
         List<LatencySummary> latencies = new ArrayList<>();
         latencies.add(queueWait.summary());
+        latencies.add(batchFormation.summary());
         latencies.addAll(scorer.latencies());
         latencies.add(endToEnd.summary());
         return new ServiceMetrics(counters.accepted.sum(), counters.overloaded.sum(), counters.invalid.sum(), counters.refused.sum(),
                 counters.answered.sum(), counters.degraded.sum(), counters.fallback.sum(), counters.deadlineExceeded.sum(),
                 counters.unavailable.sum(), counters.internal.sum(), batcher.stats().batches(), batcher.stats().batchedRows(),
-                batcher.backlog(), memberNames, scorer.health(), scorer.breakerOpenings(), latencies);
+                batcher.backlog(), memberNames, scorer.health(), scorer.breakerOpenings(), scorer.memberCounters(), latencies);
     }
 
     /** Stops accepting, answers every request already accepted, then stops the worker threads. */
@@ -161,6 +163,7 @@ public final class EnsembleService implements AutoCloseable {
         public void onBatch(Batch<PendingRequest> batch) {
             long now = System.nanoTime();
             long deadline = Long.MAX_VALUE;
+            batchFormation.record(batch.formedNanos() - batch.enqueuedNanos(0));
             for (int i = 0; i < batch.rows(); i++) {
                 queueWait.record(batch.formedNanos() - batch.enqueuedNanos(i));
                 PendingRequest request = batch.request(i);
@@ -168,9 +171,9 @@ public final class EnsembleService implements AutoCloseable {
                     continue;
                 }
                 if (batch.deadlineNanos(i) - now <= 0) {
-                    fail(request, new RequestFailure(RequestFailure.Code.DEADLINE_EXCEEDED,
+                    counters.deadlineExceeded.increment(); // counted before the caller can see the failure
+                    request.fail(new RequestFailure(RequestFailure.Code.DEADLINE_EXCEEDED,
                             "the deadline passed after " + (now - request.submittedNanos) / 1_000 + " us in the queue"));
-                    counters.deadlineExceeded.increment();
                 } else {
                     deadline = Math.min(deadline, batch.deadlineNanos(i));
                 }
@@ -209,14 +212,12 @@ public final class EnsembleService implements AutoCloseable {
         private void failAll(Batch<PendingRequest> batch, RequestFailure.Code code, String message, LongAdder counter) {
             RequestFailure failure = new RequestFailure(code, message);
             for (int i = 0; i < batch.rows(); i++) {
-                if (batch.request(i).fail(failure)) {
-                    counter.increment();
+                PendingRequest request = batch.request(i);
+                if (!request.finished()) {
+                    counter.increment(); // counted before the caller can see the failure
+                    request.fail(failure);
                 }
             }
-        }
-
-        private void fail(PendingRequest request, RequestFailure failure) {
-            request.fail(failure);
         }
     }
 }

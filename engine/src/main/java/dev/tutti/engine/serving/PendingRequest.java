@@ -69,13 +69,11 @@ final class PendingRequest {
         return new ScoreResponse(values, predicted, probabilities, confidence, used, gone, !missing.isEmpty(), fallback);
     }
 
-    /** Fails the request unless it was already answered or failed; true when this call failed it. */
-    boolean fail(RequestFailure failure) {
-        if (finished) {
-            return false;
+    /** Fails the request unless it was already answered or failed. */
+    void fail(RequestFailure failure) {
+        if (!finished) {
+            finished = true;
+            future.completeExceptionally(failure);
         }
-        finished = true;
-        future.completeExceptionally(failure);
-        return true;
     }
 }

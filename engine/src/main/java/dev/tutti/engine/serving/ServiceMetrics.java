@@ -1,6 +1,7 @@
 package dev.tutti.engine.serving;
 
 import dev.tutti.engine.execution.LatencySummary;
+import dev.tutti.engine.execution.MemberCounters;
 import dev.tutti.engine.execution.MemberHealth;
 import java.util.List;
 
@@ -21,11 +22,17 @@ import java.util.List;
  * @param batches batches scored
  * @param batchedRows rows scored
  * @param backlog rows queued now
+ * @param members member names, the order of the per-member lists
+ * @param health each member's circuit-breaker state
+ * @param breakerOpenings how many times each member's breaker opened
+ * @param memberCounters each member's calls, failures, timeouts and skips
+ * @param latencies queue wait, batch formation (the first row's wait for its batch), each member, combine, end to end
  */
 public record ServiceMetrics(
         long accepted, long overloaded, long invalid, long refused, long answered, long degraded, long fallback,
         long deadlineExceeded, long unavailable, long internal, long batches, long batchedRows, long backlog,
-        List<String> members, List<MemberHealth.State> health, long[] breakerOpenings, List<LatencySummary> latencies) {
+        List<String> members, List<MemberHealth.State> health, long[] breakerOpenings, List<MemberCounters.Snapshot> memberCounters,
+        List<LatencySummary> latencies) {
 
     /** Requests that got no answer, for any reason after being accepted. */
     public long failed() {
