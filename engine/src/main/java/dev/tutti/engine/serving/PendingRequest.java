@@ -21,7 +21,7 @@ final class PendingRequest {
     private final int[] predicted;
     private final float[][] probabilities;
     private final float[] confidence;
-    private final Map<String, String> missing = new LinkedHashMap<>();
+    private Map<String, String> missing; // made on the first missing member
     private String fallback;
     private long lastBatch = -1;
     private int answered;
@@ -46,6 +46,9 @@ final class PendingRequest {
             lastBatch = batchSequence;
             for (int m = 0; m < memberNames.size(); m++) {
                 if (!p.memberPresent(m)) {
+                    if (missing == null) {
+                        missing = new LinkedHashMap<>();
+                    }
                     missing.putIfAbsent(memberNames.get(m), p.memberError(m));
                 }
             }
@@ -62,11 +65,15 @@ final class PendingRequest {
         return ++answered == values.length;
     }
 
+    /** The answer; {@code memberNames} must be immutable (it is shared by every complete answer). */
     ScoreResponse response(List<String> memberNames) {
         finished = true;
+        if (missing == null) {
+            return new ScoreResponse(values, predicted, probabilities, confidence, memberNames, List.of(), false, fallback);
+        }
         List<String> used = memberNames.stream().filter(n -> !missing.containsKey(n)).toList();
         List<String> gone = missing.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
-        return new ScoreResponse(values, predicted, probabilities, confidence, used, gone, !missing.isEmpty(), fallback);
+        return new ScoreResponse(values, predicted, probabilities, confidence, used, gone, true, fallback);
     }
 
     /** Fails the request unless it was already answered or failed. */
