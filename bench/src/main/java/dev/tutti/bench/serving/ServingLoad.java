@@ -134,10 +134,7 @@ public final class ServingLoad {
 
     /** Each core's thread scores batches of {@code cap} rows with every member in turn, straight through the runtimes. */
     private Result direct(int cap) throws Exception {
-        List<Ensemble> copies = new ArrayList<>();
-        for (int t = 0; t < CORES; t++) {
-            copies.add(EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir));
-        }
+        List<Ensemble> copies = copiesPerCore();
         try {
             Tally tally = new Tally();
             Measurement m = measure(CORES, tally, t -> {
@@ -160,12 +157,18 @@ public final class ServingLoad {
         }
     }
 
-    /** One call per member per one-row request, through the sequential scorer, each core's thread with its own ensemble. */
-    private Result naive() throws Exception {
+    /** One copy of the ensemble per core: members are called by one thread at a time. */
+    private List<Ensemble> copiesPerCore() throws Exception {
         List<Ensemble> copies = new ArrayList<>();
         for (int t = 0; t < CORES; t++) {
             copies.add(EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir));
         }
+        return copies;
+    }
+
+    /** One call per member per one-row request, through the sequential scorer, each core's thread with its own ensemble. */
+    private Result naive() throws Exception {
+        List<Ensemble> copies = copiesPerCore();
         try {
             Tally tally = new Tally();
             Measurement m = measure(CORES, tally, t -> {

@@ -179,7 +179,7 @@ public final class ConcurrentScorer implements AutoCloseable {
             }
         }
         if (answered == 0) {
-            throw new EnsembleUnavailableException("ensemble " + manifest.pin() + ": no member answered: " + describeMissing(out));
+            throw new EnsembleUnavailableException("ensemble " + manifest.pin() + ": no member answered: " + out.describeMissing());
         }
         boolean quorum = answered >= config.minMembers() && weight >= config.minWeightShare() * totalWeight
                 && combiner.canAnswer(out.present);
@@ -211,16 +211,6 @@ public final class ConcurrentScorer implements AutoCloseable {
     private void missing(Predictions out, int m, String why) {
         out.present[m] = false;
         out.memberErrors[m] = why;
-    }
-
-    private String describeMissing(Predictions out) {
-        List<String> missing = new ArrayList<>();
-        for (int m = 0; m < out.present.length; m++) {
-            if (!out.present[m]) {
-                missing.add(ensemble.members().get(m).spec().pin() + " (" + out.memberErrors[m] + ")");
-            }
-        }
-        return String.join("; ", missing);
     }
 
     /** The circuit-breaker state of each member, in member order. */

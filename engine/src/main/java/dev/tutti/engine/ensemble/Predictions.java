@@ -169,6 +169,17 @@ public final class Predictions {
         return List.copyOf(explanations);
     }
 
+    /** The missing members with their reasons, for error messages: {@code a@1 (why); b@2 (why)}. */
+    String describeMissing() {
+        List<String> missing = new ArrayList<>();
+        for (int m = 0; m < present.length; m++) {
+            if (!present[m]) {
+                missing.add(ensemble.members().get(m).spec().pin() + " (" + memberErrors[m] + ")");
+            }
+        }
+        return String.join("; ", missing);
+    }
+
     void reset(int rows) {
         this.rows = rows;
         combined.rows(rows);

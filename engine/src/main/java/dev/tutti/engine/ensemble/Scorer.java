@@ -1,11 +1,7 @@
 package dev.tutti.engine.ensemble;
 
 import dev.tutti.combine.Combiner;
-import dev.tutti.combine.Confidence;
-import dev.tutti.combine.Explanation;
 import dev.tutti.combine.FeatureRows;
-import dev.tutti.combine.MemberContribution;
-import dev.tutti.combine.ScoreMatrix;
 import dev.tutti.combine.Task;
 import dev.tutti.engine.manifest.EnsembleManifest;
 import dev.tutti.engine.schema.InvalidInputException;
@@ -17,7 +13,6 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -101,12 +96,12 @@ public final class Scorer {
         }
         if (!combiner.canAnswer(out.present)) {
             throw new EnsembleUnavailableException("ensemble " + manifest.pin() + ": no answer, too few members answered: "
-                    + describeMissing(out));
+                    + out.describeMissing());
         }
         combiner.combine(out.memberScores, out.present, features.wrap(rows, width), out.combined);
-        confidence(out);
+        Answers.confidence(manifest, combiner, out);
         if (explain) {
-            explain(out, count);
+            Answers.explain(ensemble, combiner, features, out);
         }
     }
 
@@ -118,7 +113,7 @@ public final class Scorer {
         }
         try {
             member.score(input, count, outputs[m].wrap(out.memberScores, m));
-            String invalid = invalidScore(out.memberScores, m, count);
+            String invalid = Scores.invalid(out.memberScores, m, count, manifest.task() != Task.REGRESSION);
             if (invalid != null) {
                 drop(out, m, invalid);
             }
@@ -132,65 +127,5 @@ public final class Scorer {
         out.memberErrors[m] = why;
         LOG.log(Level.WARNING, "ensemble {0}: member {1} dropped from a batch: {2}",
                 manifest.pin(), ensemble.members().get(m).spec().pin(), why);
-    }
-
-    /** Why member m's scores cannot be used, or null when they can. */
-    private String invalidScore(ScoreMatrix scores, int m, int count) {
-        boolean probabilities = manifest.task() != Task.REGRESSION;
-        float[] data = scores.data();
-        for (int o = 0; o < scores.outputs(); o++) {
-            int base = scores.offset(m, o);
-            for (int r = 0; r < count; r++) {
-                float v = data[base + r];
-                if (!Float.isFinite(v) || probabilities && (v < 0 || v > 1)) {
-                    return "invalid score " + v + " for row " + r + (scores.outputs() > 1 ? " output " + o : "")
-                            + (probabilities ? " (a probability in [0, 1] was expected)" : "");
-                }
-            }
-        }
-        return null;
-    }
-
-    private void confidence(Predictions out) {
-        Task task = manifest.task();
-        Confidence.predictedClass(task, out.combined, out.predictedClass);
-        Confidence.agreement(combiner, out.memberScores, out.present, out.combined, manifest.spreadScale(), out.agreement);
-        Confidence.margin(task, out.combined, out.margin);
-        Confidence.entropy(task, out.combined, out.entropy);
-        int rows = out.rows;
-        switch (manifest.confidence()) {
-            case AGREEMENT -> System.arraycopy(out.agreement, 0, out.confidence, 0, rows);
-            case MARGIN -> System.arraycopy(out.margin, 0, out.confidence, 0, rows);
-            case ENTROPY -> {
-                for (int r = 0; r < rows; r++) {
-                    out.confidence[r] = 1 - out.entropy[r];
-                }
-            }
-        }
-    }
-
-    private void explain(Predictions out, int count) {
-        for (int r = 0; r < count; r++) {
-            int output = manifest.task() == Task.MULTICLASS ? out.predictedClass[r] : 0;
-            Explanation e = combiner.explain(out.memberScores, out.present, features, r, output);
-            double consensus = Confidence.consensus(combiner, out.memberScores, out.present, r, out.predictedClass[r],
-                    manifest.spreadScale());
-            List<RowExplanation.Part> parts = new ArrayList<>(e.members().size());
-            for (MemberContribution c : e.members()) {
-                parts.add(new RowExplanation.Part(ensemble.members().get(c.member()).spec().name(), c.present(), c.output(),
-                        c.weight(), c.contribution()));
-            }
-            out.explanations.add(new RowExplanation(r, e.space(), output, e.base(), e.combinedInSpace(), consensus, parts));
-        }
-    }
-
-    private String describeMissing(Predictions out) {
-        List<String> missing = new ArrayList<>();
-        for (int m = 0; m < out.present.length; m++) {
-            if (!out.present[m]) {
-                missing.add(ensemble.members().get(m).spec().pin() + " (" + out.memberErrors[m] + ")");
-            }
-        }
-        return String.join("; ", missing);
     }
 }
