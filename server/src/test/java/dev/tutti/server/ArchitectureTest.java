@@ -27,7 +27,7 @@ class ArchitectureTest {
     @Test
     void combineKernelsDependOnTheJdkOnly() {
         noClasses().that().resideInAPackage("dev.tutti.combine..")
-                .should().dependOnClassesThat().resideOutsideOfPackages("dev.tutti.combine..", "java..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("dev.tutti.combine..", "java..", "jdk.incubator.vector..")
                 .check(tutti);
     }
 
@@ -50,6 +50,22 @@ class ArchitectureTest {
     void nettyLivesOnlyInTransport() {
         noClasses().that().resideOutsideOfPackage("dev.tutti.transport..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(tutti);
+    }
+
+    @Test
+    void theWireProtocolCodecsKnowNothingOfNetty() {
+        noClasses().that().resideInAPackage("dev.tutti.transport.protocol..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "dev.tutti.transport.netty..", "dev.tutti.transport.binary..",
+                        "dev.tutti.transport.http..", "dev.tutti.transport.client..")
+                .check(tutti);
+    }
+
+    @Test
+    void transportReachesNoRuntime() {
+        noClasses().that().resideInAPackage("dev.tutti.transport..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.tutti.cpu..", "dev.tutti.gpu..", "dev.tutti.server..", "ai.djl..",
+                        "ai.onnxruntime..")
                 .check(tutti);
     }
 

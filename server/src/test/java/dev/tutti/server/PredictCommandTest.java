@@ -100,10 +100,10 @@ class PredictCommandTest {
     }
 
     @Test
-    void shouldSayServeIsNotBuiltYetAndFail() {
-        Run run = tutti("serve");
-        assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.stderr()).contains("not built yet").contains("tutti predict");
+    void shouldRefuseToServeADirectoryWithoutAnEnsemble() {
+        Run run = tutti("serve", "--ensemble", "no/such/ensemble", "--binary-port", "0", "--http-port", "0");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.stderr()).contains("no ensemble at").contains("manifest.json");
     }
 
     /** The first 10 golden telco rows with one cell replaced. */

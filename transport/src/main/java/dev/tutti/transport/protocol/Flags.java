@@ -1,0 +1,13 @@
+package dev.tutti.transport.protocol;
+
+/** Bits of the header's flags field; bits not named here are zero when sent and ignored when read. */
+public final class Flags {
+    /** Score request: explain each row. Reserved: explanations are not served yet and such a request is refused ({@link ErrorCode#UNSUPPORTED}). */
+    public static final int EXPLAIN = 1;
+    /** Score response: some member was missing; the answer was combined from the others. */
+    public static final int DEGRADED = 1;
+    /** Score response: the quorum was not met and one member answered alone (the fallback member). */
+    public static final int FALLBACK = 1 << 1;
+
+    private Flags() {}
+}
