@@ -62,21 +62,8 @@ public final class Confidence {
     public static void agreement(
             Combiner combiner, ScoreMatrix scores, boolean[] present, ScoreMatrix combined, double spreadScale,
             float[] out) {
-        checkMembers(combiner, scores, present);
+        checkAgreement(combiner, scores, present, combined, spreadScale, out);
         Task task = combiner.task();
-        checkCombined(task, combined);
-        if (combined.outputs() != combiner.outputs()) {
-            throw new IllegalArgumentException(
-                    "combined has " + combined.outputs() + " outputs, the combiner " + combiner.outputs());
-        }
-        if (scores.rows() < combined.rows()) {
-            throw new IllegalArgumentException(
-                    "scores has " + scores.rows() + " rows, fewer than the " + combined.rows() + " of combined");
-        }
-        if (task == Task.REGRESSION) {
-            checkSpreadScale(spreadScale);
-        }
-        checkOut(out == null ? -1 : out.length, combined.rows());
         double total = presentWeight(combiner, present);
         for (int row = 0; row < combined.rows(); row++) {
             if (task == Task.REGRESSION) {
@@ -268,6 +255,33 @@ public final class Confidence {
 
     private static double clamp01(double x) {
         return Double.isNaN(x) ? x : Math.min(1, Math.max(0, x));
+    }
+
+    /** The argument checks of {@link #agreement}, shared with its vector version. */
+    static void checkAgreement(
+            Combiner combiner, ScoreMatrix scores, boolean[] present, ScoreMatrix combined, double spreadScale,
+            float[] out) {
+        checkMembers(combiner, scores, present);
+        Task task = combiner.task();
+        checkCombined(task, combined);
+        if (combined.outputs() != combiner.outputs()) {
+            throw new IllegalArgumentException(
+                    "combined has " + combined.outputs() + " outputs, the combiner " + combiner.outputs());
+        }
+        if (scores.rows() < combined.rows()) {
+            throw new IllegalArgumentException(
+                    "scores has " + scores.rows() + " rows, fewer than the " + combined.rows() + " of combined");
+        }
+        if (task == Task.REGRESSION) {
+            checkSpreadScale(spreadScale);
+        }
+        checkOut(out == null ? -1 : out.length, combined.rows());
+    }
+
+    /** The argument checks of the kernels over a combined result ({@code out} of its rows), shared with their vector versions. */
+    static void checkCombined(Task task, ScoreMatrix combined, int outLength) {
+        checkCombined(task, combined);
+        checkOut(outLength, combined.rows());
     }
 
     private static void checkCombined(Task task, ScoreMatrix combined) {

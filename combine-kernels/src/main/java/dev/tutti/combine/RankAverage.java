@@ -55,6 +55,11 @@ public final class RankAverage extends WeightedCombiner {
         }
     }
 
+    /** Member m's reference quantiles: the combiner's own array, which callers must not modify. */
+    float[] quantiles(int member) {
+        return quantiles[member];
+    }
+
     /**
      * The percentile of {@code x} in a reference distribution given by {@code Q >= 2} ascending
      * quantiles at evenly spaced levels: the piecewise-linear empirical CDF on that grid.

@@ -135,7 +135,8 @@ public final class Stacking implements Combiner {
         return false;
     }
 
-    private void checkFeatures(FeatureRows rows) {
+    /** Rejects {@code rows} when the model passes features through and they are missing or too narrow. */
+    void checkFeatures(FeatureRows rows) {
         if (features.length == 0) {
             return;
         }

@@ -4,7 +4,7 @@ import dev.tutti.combine.Task;
 import dev.tutti.engine.spi.MemberException;
 import dev.tutti.engine.spi.MemberOutput;
 import dev.tutti.engine.spi.ModelSpec;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
@@ -80,13 +80,16 @@ public final class NetworkOutput {
     }
 
     /**
-     * Copies {@code rows x columns()} values (row-major, from the buffer's index 0) into {@code out}.
+     * Copies {@code rows x columns()} float32 values (row-major, from the buffer's index 0, in the
+     * buffer's byte order) into {@code out}. A byte buffer, not a float view, so that a runtime's output
+     * buffer is read as it comes, without a view object per call.
      *
      * @throws MemberException when the network produced fewer values than expected
      */
-    public void write(FloatBuffer values, int rows, MemberOutput out) throws MemberException {
-        if (values.remaining() < rows * columns) {
-            throw new MemberException("member " + member + ": the network returned " + values.remaining()
+    public void write(ByteBuffer values, int rows, MemberOutput out) throws MemberException {
+        int available = values.limit() / Float.BYTES;
+        if (available < rows * columns) {
+            throw new MemberException("member " + member + ": the network returned " + available
                     + " values for " + rows + " rows x " + columns + " columns");
         }
         if (task == Task.MULTICLASS) {
@@ -96,37 +99,41 @@ public final class NetworkOutput {
         float[] array = out.array();
         int offset = out.offset(0);
         for (int r = 0; r < rows; r++) {
-            float v = values.get(r * columns + column);
+            float v = value(values, r * columns + column);
             if (transform == Transform.SIGMOID) {
                 v = (float) (1.0 / (1.0 + Math.exp(-v)));
             } else if (transform == Transform.SOFTMAX) {
-                float other = values.get(r * columns + (1 - column));
+                float other = value(values, r * columns + (1 - column));
                 v = (float) (1.0 / (1.0 + Math.exp(other - v)));
             }
             array[offset + r] = v;
         }
     }
 
-    private void writeClasses(FloatBuffer values, int rows, MemberOutput out) {
+    private void writeClasses(ByteBuffer values, int rows, MemberOutput out) {
         for (int r = 0; r < rows; r++) {
             int base = r * columns;
             if (transform == Transform.SOFTMAX) {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < columns; k++) {
-                    max = Math.max(max, values.get(base + k));
+                    max = Math.max(max, value(values, base + k));
                 }
                 double sum = 0;
                 for (int k = 0; k < columns; k++) {
-                    sum += Math.exp(values.get(base + k) - max);
+                    sum += Math.exp(value(values, base + k) - max);
                 }
                 for (int k = 0; k < columns; k++) {
-                    out.put(k, r, (float) (Math.exp(values.get(base + k) - max) / sum));
+                    out.put(k, r, (float) (Math.exp(value(values, base + k) - max) / sum));
                 }
             } else {
                 for (int k = 0; k < columns; k++) {
-                    out.put(k, r, values.get(base + k));
+                    out.put(k, r, value(values, base + k));
                 }
             }
         }
+    }
+
+    private static float value(ByteBuffer values, int index) {
+        return values.getFloat(index * Float.BYTES);
     }
 }

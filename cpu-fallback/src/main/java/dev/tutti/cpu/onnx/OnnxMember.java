@@ -2,8 +2,6 @@ package dev.tutti.cpu.onnx;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -16,7 +14,6 @@ import dev.tutti.engine.spi.ModelSpec;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An ONNX model in an ONNX Runtime CPU session. The graph must take one float32 input
@@ -24,32 +21,29 @@ import java.util.Set;
  * (see {@link NetworkOutput}). Spec options: {@code input} and {@code output} name the tensors when
  * the graph has several; {@code transform} (none, sigmoid, softmax); {@code intraOpThreads} (default 1).
  *
- * <p>Threads: one scoring thread at a time (the engine's contract); ONNX Runtime sessions are
- * thread-safe anyway. Ownership: owns its session and options, freed by {@link #close}. Allocation:
- * the input is wrapped without copying (direct native-order buffer); ONNX Runtime's Java API
- * allocates a result object and copies the output per call.
+ * <p>Threads: one scoring thread at a time (the engine's contract). Ownership: owns its session,
+ * options and {@link OnnxBindings} (the reused tensors), freed by {@link #close}. Allocation: a batch
+ * copies its rows into the member's input buffer and ONNX Runtime writes the output into the member's
+ * pinned output tensor, so Tutti allocates nothing per batch once each batch size has been seen;
+ * ONNX Runtime's Java API still allocates its argument arrays and a result object per call (measured
+ * in docs/benchmarks.md).
  */
 final class OnnxMember implements Member {
     private final ModelSpec spec;
-    private final OrtEnvironment environment;
     private final OrtSession.SessionOptions options;
     private final OrtSession session;
-    private final String inputName;
-    private final Set<String> outputNames;
     private final NetworkOutput output;
-    private final long[] shape;
+    private final OnnxBindings bindings;
     private volatile boolean closed;
 
     private OnnxMember(ModelSpec spec, OrtEnvironment environment, OrtSession.SessionOptions options, OrtSession session,
-            String inputName, String outputName, NetworkOutput output) {
+            String inputName, String outputName, NetworkOutput output, boolean vectorOutput) {
         this.spec = spec;
-        this.environment = environment;
         this.options = options;
         this.session = session;
-        this.inputName = inputName;
-        this.outputNames = Set.of(outputName);
         this.output = output;
-        this.shape = new long[] {0, spec.schema().width()};
+        this.bindings = new OnnxBindings(environment, inputName, outputName, spec.schema().width(), output.columns(),
+                vectorOutput);
     }
 
     static OnnxMember load(ModelSpec spec) throws MemberException {
@@ -68,8 +62,10 @@ final class OnnxMember implements Member {
             String input = pick(spec, "input", session.getInputInfo());
             String outputName = pick(spec, "output", session.getOutputInfo());
             checkInput(spec, session.getInputInfo().get(input));
-            NetworkOutput output = NetworkOutput.of(spec, columns(spec, session.getOutputInfo().get(outputName)));
-            return new OnnxMember(spec, environment, options, session, input, outputName, output);
+            NodeInfo outputNode = session.getOutputInfo().get(outputName);
+            NetworkOutput output = NetworkOutput.of(spec, columns(spec, outputNode));
+            boolean vectorOutput = ((TensorInfo) outputNode.getInfo()).getShape().length == 1;
+            return new OnnxMember(spec, environment, options, session, input, outputName, output, vectorOutput);
         } catch (OrtException | NumberFormatException e) {
             closeQuietly(session, options);
             throw new MemberException("member " + spec.pin() + ": ONNX Runtime cannot load " + spec.artifact() + ": " + e.getMessage(), e);
@@ -133,15 +129,12 @@ final class OnnxMember implements Member {
         if (closed) {
             throw new IllegalStateException("member " + spec.pin() + " is closed");
         }
-        shape[0] = rows;
-        FloatBuffer view = input.slice(0, rows * spec.schema().width());
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, view, shape);
-                OrtSession.Result result = session.run(Map.of(inputName, tensor), outputNames)) {
-            OnnxValue value = result.get(0);
-            if (!(value instanceof OnnxTensor tensorOut)) {
-                throw new MemberException("member " + spec.pin() + ": the output is not a tensor");
+        try {
+            OnnxBindings.Binding binding = bindings.forRows(rows);
+            binding.input().put(0, input, 0, rows * spec.schema().width());
+            try (OrtSession.Result _ = session.run(binding.inputs, binding.outputs)) { // the output is pinned: nothing to read from the result
+                output.write(binding.output(), rows, out);
             }
-            output.write(tensorOut.getFloatBuffer(), rows, out);
         } catch (OrtException e) {
             throw new MemberException("member " + spec.pin() + ": ONNX Runtime failed on a batch of " + rows + " rows: " + e.getMessage(), e);
         }
@@ -151,6 +144,7 @@ final class OnnxMember implements Member {
     public void close() {
         if (!closed) {
             closed = true;
+            bindings.close();
             closeQuietly(session, options);
         }
     }

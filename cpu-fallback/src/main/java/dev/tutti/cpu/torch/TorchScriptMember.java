@@ -6,6 +6,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -27,14 +28,26 @@ import java.nio.FloatBuffer;
  * <p>At load the module runs once on one row to check that it works and to learn its output width.
  *
  * <p>Threads: one scoring thread at a time. Ownership: owns the DJL model (and its native module),
- * closed by {@link #close}; each batch's tensors live in a sub-manager closed before
- * {@link #score} returns. Allocation: DJL copies the input into a native tensor and the output back.
+ * closed by {@link #close}, a direct input buffer, and one NDManager for the batches' tensors (the
+ * input and the output of each batch, both closed before {@link #score} returns). Allocation: the rows
+ * are copied into the member's direct native-order buffer, which libtorch reads in place (DJL would
+ * otherwise allocate and fill a direct buffer per call), the shape object is made once per batch size,
+ * the output is read through DJL's direct view of the tensor's memory (not its copying
+ * {@code toByteBuffer()}), and no sub-manager is made per batch. DJL's API itself still allocates per
+ * call: the NDArray and NDList objects, their ids, the JNI argument arrays (measured in
+ * docs/benchmarks.md).
  */
 final class TorchScriptMember implements Member {
     private final ModelSpec spec;
     private final Model model;
     private final Block block;
     private final NetworkOutput output;
+    private final ParameterStore parameters;
+    /** The manager of each batch's two tensors, which are closed before {@link #score} returns. */
+    private final NDManager batches;
+    private ByteBuffer input = ByteBuffer.allocateDirect(0);
+    private FloatBuffer inputFloats = input.asFloatBuffer();
+    private Shape[] shapes = new Shape[1];
     private volatile boolean closed;
 
     private TorchScriptMember(ModelSpec spec, Model model, NetworkOutput output) {
@@ -42,6 +55,9 @@ final class TorchScriptMember implements Member {
         this.model = model;
         this.block = model.getBlock();
         this.output = output;
+        // a TorchScript module holds its own weights: the store is only passed through, so one serves every call
+        this.parameters = new ParameterStore(model.getNDManager(), false);
+        this.batches = model.getNDManager().newSubManager();
     }
 
     static TorchScriptMember load(ModelSpec spec) throws MemberException {
@@ -78,19 +94,44 @@ final class TorchScriptMember implements Member {
         return result;
     }
 
+    /** The member's input buffer holding {@code rows} rows of {@code input}, its limit at their end. */
+    private ByteBuffer copyRows(FloatBuffer rowsIn, int rows, int width) {
+        int floats = rows * width;
+        if (floats > inputFloats.capacity()) {
+            input = ByteBuffer.allocateDirect(Math.max(floats, 2 * inputFloats.capacity()) * Float.BYTES)
+                    .order(ByteOrder.nativeOrder());
+            inputFloats = input.asFloatBuffer();
+        }
+        inputFloats.put(0, rowsIn, 0, floats);
+        return input.limit(floats * Float.BYTES);
+    }
+
+    /** The shape {@code [rows, width]}, made once per batch size. */
+    private Shape shape(int rows, int width) {
+        if (rows >= shapes.length) {
+            shapes = java.util.Arrays.copyOf(shapes, Math.max(rows + 1, 2 * shapes.length));
+        }
+        if (shapes[rows] == null) {
+            shapes[rows] = new Shape(rows, width);
+        }
+        return shapes[rows];
+    }
+
     @Override
     public ModelSpec spec() {
         return spec;
     }
 
     @Override
-    public void score(FloatBuffer input, int rows, MemberOutput out) throws MemberException {
+    public void score(FloatBuffer rowsIn, int rows, MemberOutput out) throws MemberException {
         if (closed) {
             throw new IllegalStateException("member " + spec.pin() + " is closed");
         }
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDArray result = forward(block, manager, input, rows, spec.schema().width());
-            output.write(result.toByteBuffer().asFloatBuffer(), rows, out);
+        int width = spec.schema().width();
+        ByteBuffer bytes = copyRows(rowsIn, rows, width);
+        try (NDArray x = batches.create(bytes, shape(rows, width), DataType.FLOAT32);
+                NDList result = block.forward(parameters, new NDList(x), false)) {
+            output.write(result.singletonOrThrow().toByteBuffer(true), rows, out);
         } catch (RuntimeException e) {
             throw new MemberException("member " + spec.pin() + ": PyTorch failed on a batch of " + rows + " rows: " + e.getMessage(), e);
         }
@@ -100,6 +141,7 @@ final class TorchScriptMember implements Member {
     public void close() {
         if (!closed) {
             closed = true;
+            batches.close();
             model.close();
         }
     }

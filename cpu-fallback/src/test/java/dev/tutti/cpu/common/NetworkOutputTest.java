@@ -11,7 +11,8 @@ import dev.tutti.engine.schema.InputSchema;
 import dev.tutti.engine.spi.MemberException;
 import dev.tutti.engine.spi.MemberOutput;
 import dev.tutti.engine.spi.ModelSpec;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,9 @@ class NetworkOutputTest {
     private static ScoreMatrix write(ModelSpec spec, int columns, int rows, float... values) throws MemberException {
         ScoreMatrix m = new ScoreMatrix(1, spec.outputs(), rows);
         m.rows(rows);
-        NetworkOutput.of(spec, columns).write(FloatBuffer.wrap(values), rows, new MemberOutput().wrap(m, 0));
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
+        bytes.asFloatBuffer().put(values);
+        NetworkOutput.of(spec, columns).write(bytes, rows, new MemberOutput().wrap(m, 0));
         return m;
     }
 

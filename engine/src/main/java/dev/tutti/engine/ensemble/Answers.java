@@ -2,6 +2,7 @@ package dev.tutti.engine.ensemble;
 
 import dev.tutti.combine.Combiner;
 import dev.tutti.combine.Confidence;
+import dev.tutti.combine.ConfidenceKernels;
 import dev.tutti.combine.Explanation;
 import dev.tutti.combine.FeatureRows;
 import dev.tutti.combine.MemberContribution;
@@ -19,13 +20,16 @@ import java.util.List;
 final class Answers {
     private Answers() {}
 
-    /** Fills predicted class, agreement, margin, entropy and confidence from {@code out.combined}. */
-    static void confidence(EnsembleManifest manifest, Combiner combiner, Predictions out) {
+    /**
+     * Fills predicted class, agreement, margin, entropy and confidence from {@code out.combined}, with
+     * the confidence kernels the ensemble chose (Vector API or scalar).
+     */
+    static void confidence(EnsembleManifest manifest, Combiner combiner, ConfidenceKernels kernels, Predictions out) {
         Task task = manifest.task();
-        Confidence.predictedClass(task, out.combined, out.predictedClass);
-        Confidence.agreement(combiner, out.memberScores, out.present, out.combined, manifest.spreadScale(), out.agreement);
-        Confidence.margin(task, out.combined, out.margin);
-        Confidence.entropy(task, out.combined, out.entropy);
+        kernels.predictedClass(task, out.combined, out.predictedClass);
+        kernels.agreement(combiner, out.memberScores, out.present, out.combined, manifest.spreadScale(), out.agreement);
+        kernels.margin(task, out.combined, out.margin);
+        kernels.entropy(task, out.combined, out.entropy);
         int rows = out.rows;
         switch (manifest.confidence()) {
             case AGREEMENT -> System.arraycopy(out.agreement, 0, out.confidence, 0, rows);

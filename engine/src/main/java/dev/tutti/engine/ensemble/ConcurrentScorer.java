@@ -65,7 +65,7 @@ public final class ConcurrentScorer implements AutoCloseable {
     public ConcurrentScorer(Ensemble ensemble, ExecutionConfig config, int capacity) {
         this.ensemble = ensemble;
         this.manifest = ensemble.manifest();
-        this.combiner = manifest.combiner();
+        this.combiner = ensemble.combiner();
         this.config = config;
         this.capacity = capacity;
         int members = ensemble.members().size();
@@ -196,7 +196,7 @@ public final class ConcurrentScorer implements AutoCloseable {
                     manifest.pin(), answered, runners.length, totalWeight > 0 ? weight / totalWeight : 0,
                     ensemble.members().get(alone).spec().pin());
         }
-        Answers.confidence(manifest, combiner, out);
+        Answers.confidence(manifest, combiner, ensemble.confidence(), out);
     }
 
     private int firstAnswered(Predictions out) {

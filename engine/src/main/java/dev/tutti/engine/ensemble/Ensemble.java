@@ -1,5 +1,8 @@
 package dev.tutti.engine.ensemble;
 
+import dev.tutti.combine.Combiner;
+import dev.tutti.combine.CombinerKernels;
+import dev.tutti.combine.ConfidenceKernels;
 import dev.tutti.engine.manifest.EnsembleManifest;
 import dev.tutti.engine.spi.Member;
 import java.nio.ByteBuffer;
@@ -21,15 +24,34 @@ public final class Ensemble implements AutoCloseable {
     private final EnsembleManifest manifest;
     private final List<Member> members;
     private final List<FeatureMapping> mappings;
+    private final Combiner combiner;
+    private final ConfidenceKernels confidence;
 
     Ensemble(EnsembleManifest manifest, List<Member> members, List<FeatureMapping> mappings) {
         this.manifest = manifest;
         this.members = List.copyOf(members);
         this.mappings = List.copyOf(mappings);
+        CombinerKernels kernels = CombinerKernels.get();
+        this.combiner = kernels.select(manifest.combiner());
+        this.confidence = kernels.confidence();
     }
 
     public EnsembleManifest manifest() {
         return manifest;
+    }
+
+    /**
+     * The kernel that runs the manifest's combiner: its Vector API version where {@link CombinerKernels}
+     * chose SIMD for it, else the manifest's scalar combiner itself. Either answers the same within
+     * float rounding and explains identically.
+     */
+    public Combiner combiner() {
+        return combiner;
+    }
+
+    /** The confidence kernels {@link CombinerKernels} chose. */
+    public ConfidenceKernels confidence() {
+        return confidence;
     }
 
     /** The members in combiner order. */
@@ -74,6 +96,7 @@ public final class Ensemble implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Ensemble[" + manifest.pin() + ", " + members.size() + " members, " + manifest.combiner().name() + "]";
+        return "Ensemble[" + manifest.pin() + ", " + members.size() + " members, " + combiner.name()
+                + (combiner == manifest.combiner() ? " (scalar kernel)" : " (SIMD kernel)") + "]";
     }
 }

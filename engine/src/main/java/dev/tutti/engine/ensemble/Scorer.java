@@ -42,7 +42,7 @@ public final class Scorer {
         }
         this.ensemble = ensemble;
         this.manifest = ensemble.manifest();
-        this.combiner = manifest.combiner();
+        this.combiner = ensemble.combiner();
         this.capacity = capacity;
         int members = ensemble.members().size();
         this.memberInputs = new FloatBuffer[members];
@@ -99,7 +99,7 @@ public final class Scorer {
                     + out.describeMissing());
         }
         combiner.combine(out.memberScores, out.present, features.wrap(rows, width), out.combined);
-        Answers.confidence(manifest, combiner, out);
+        Answers.confidence(manifest, combiner, ensemble.confidence(), out);
         if (explain) {
             Answers.explain(ensemble, combiner, features, out);
         }
