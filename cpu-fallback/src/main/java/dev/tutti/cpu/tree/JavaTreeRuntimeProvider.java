@@ -19,9 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The reference tree evaluator: XGBoost (JSON, UBJ) and LightGBM (text) models parsed into a
- * {@link TreeEnsemble} and evaluated in plain Java, exactly as the libraries that trained them
- * (see {@link XGBoostModelReader} and {@link LightGbmModelReader} for the semantics).
+ * The Java tree runtime: XGBoost (JSON, UBJ) and LightGBM (text) models parsed into a
+ * {@link TreeEnsemble} and evaluated in plain Java exactly as the libraries that trained them (see
+ * {@link XGBoostModelReader} and {@link LightGbmModelReader} for the semantics), by the batch
+ * evaluator or the reference one (member option {@code algorithm}, see {@link TreeEvaluation}).
  *
  * <p>Threads: stateless; {@link #load} may run concurrently.
  */
@@ -70,7 +71,7 @@ public final class JavaTreeRuntimeProvider implements MemberRuntimeProvider {
                     + file.getFileName() + " (" + file + "): " + e.getMessage(), e);
         }
         check(spec, model);
-        return new TreeMember(spec, model);
+        return new TreeMember(spec, model, TreeEvaluation.evaluator(spec, model));
     }
 
     /**

@@ -9,7 +9,9 @@ import dev.tutti.engine.spi.Member;
 import dev.tutti.engine.spi.MemberOutput;
 import dev.tutti.engine.spi.ModelSpec;
 import dev.tutti.engine.testing.GoldenSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every XGBoost and LightGBM member of the golden fixtures, evaluated by the Java tree evaluator,
  * reproduces its reference library's outputs (XGBoost 1.7.4 python, LightGBM 3.3.5 lightgbmlib),
- * one row at a time and in batches of 256, including the rows with missing values.
+ * one row at a time and in batches of 256, including the rows with missing values: with every
+ * evaluation the member option {@code algorithm} offers (the reference evaluator, each batch
+ * algorithm, and {@code auto}, which times them on the first rows).
  *
  * <p>Bounds: 1e-6 absolute. Member outputs are float32 (the engine's score matrix), so an output
  * whose magnitude makes one float32 ulp larger than that (diamonds prices in the thousands) is
@@ -30,13 +34,14 @@ class TreeParityTest {
     private static final double TOLERANCE = 1e-6;
     private static final JavaTreeRuntimeProvider PROVIDER = new JavaTreeRuntimeProvider();
 
+    private static final List<String> EVALUATIONS = List.of("reference", "traversal", "quickscorer", "vquickscorer", "auto");
+
     static Stream<Arguments> members() {
         return GoldenSet.DATASETS.stream()
                 .map(GoldenSet::load)
                 .flatMap(golden -> golden.members().stream()
                         .filter(m -> PROVIDER.formats().contains(m.format()))
-                        .flatMap(m -> Stream.of(Arguments.of(golden.dataset(), m.name(), 1),
-                                Arguments.of(golden.dataset(), m.name(), 256))));
+                        .flatMap(m -> EVALUATIONS.stream().map(e -> Arguments.of(golden.dataset(), m.name(), e))));
     }
 
     static Stream<Arguments> models() {
@@ -47,38 +52,44 @@ class TreeParityTest {
                         .map(m -> Arguments.of(golden.dataset(), m.name())));
     }
 
-    @ParameterizedTest(name = "{0} {1} at batch {2}")
+    @ParameterizedTest(name = "{0} {1}, algorithm {2}")
     @MethodSource("members")
-    void memberMatchesReferenceLibrary(String dataset, String memberName, int batch) throws Exception {
+    void memberMatchesReferenceLibrary(String dataset, String memberName, String algorithm) throws Exception {
         GoldenSet golden = GoldenSet.load(dataset);
-        ModelSpec spec = golden.member(memberName);
-        ScoreMatrix scores = new ScoreMatrix(1, spec.outputs(), batch);
-        MemberOutput out = new MemberOutput().wrap(scores, 0);
+        ModelSpec goldenSpec = golden.member(memberName);
+        Map<String, String> options = new HashMap<>(goldenSpec.options());
+        options.put(TreeEvaluation.OPTION, algorithm);
+        ModelSpec spec = new ModelSpec(goldenSpec.name(), goldenSpec.version(), goldenSpec.format(), goldenSpec.artifact(),
+                goldenSpec.sha256(), goldenSpec.schema(), goldenSpec.task(), goldenSpec.classes(), options);
         List<double[]> reference = IntStream.range(0, spec.outputs()).mapToObj(o -> golden.reference(spec, o)).toList();
-        double worst = 0;
-        int missingRows = 0;
         try (Member member = PROVIDER.load(spec)) {
-            for (int from = 0; from < golden.rows(); from += batch) {
-                int rows = Math.min(batch, golden.rows() - from);
-                scores.rows(rows);
-                member.score(golden.encodedRows(from, rows), rows, out);
-                for (int r = 0; r < rows; r++) {
-                    missingRows += golden.split(from + r).equals("missing") ? 1 : 0;
-                    for (int o = 0; o < spec.outputs(); o++) {
-                        double expected = reference.get(o)[from + r];
-                        double error = Math.abs(scores.get(0, o, r) - expected);
-                        worst = Math.max(worst, error);
-                        assertThat(error)
-                                .as("%s %s row %d output %d (%s): %s vs reference %s", dataset, memberName, from + r, o,
-                                        golden.split(from + r), scores.get(0, o, r), expected)
-                                .isLessThanOrEqualTo(Math.max(TOLERANCE, Math.ulp((float) expected)));
+            for (int batch : new int[] {1, 256}) {
+                ScoreMatrix scores = new ScoreMatrix(1, spec.outputs(), batch);
+                MemberOutput out = new MemberOutput().wrap(scores, 0);
+                double worst = 0;
+                int missingRows = 0;
+                for (int from = 0; from < golden.rows(); from += batch) {
+                    int rows = Math.min(batch, golden.rows() - from);
+                    scores.rows(rows);
+                    member.score(golden.encodedRows(from, rows), rows, out);
+                    for (int r = 0; r < rows; r++) {
+                        missingRows += golden.split(from + r).equals("missing") ? 1 : 0;
+                        for (int o = 0; o < spec.outputs(); o++) {
+                            double expected = reference.get(o)[from + r];
+                            double error = Math.abs(scores.get(0, o, r) - expected);
+                            worst = Math.max(worst, error);
+                            assertThat(error)
+                                    .as("%s %s (%s) row %d output %d (%s): %s vs reference %s", dataset, memberName, algorithm,
+                                            from + r, o, golden.split(from + r), scores.get(0, o, r), expected)
+                                    .isLessThanOrEqualTo(Math.max(TOLERANCE, Math.ulp((float) expected)));
+                        }
                     }
                 }
+                assertThat(missingRows).as("rows with missing values covered").isGreaterThan(0);
+                System.out.printf("tree parity %s %s (%s) batch %d: max |error| %.3g over %d rows%n", dataset, memberName,
+                        ((TreeMember) member).evaluation(), batch, worst, golden.rows());
             }
         }
-        assertThat(missingRows).as("rows with missing values covered").isGreaterThan(0);
-        System.out.printf("tree parity %s %s batch %d: max |error| %.3g over %d rows%n", dataset, memberName, batch, worst,
-                golden.rows());
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -204,6 +204,46 @@ public final class TreeEnsemble {
         return description;
     }
 
+    /** Root of tree {@code t}: a split node id, or {@code ~leaf} when the tree is a single leaf. */
+    public int treeRoot(int t) {
+        return treeRoot[t];
+    }
+
+    /** Left child of split {@code node}: a split node id, or {@code ~leaf}. */
+    public int leftChild(int node) {
+        return left[node];
+    }
+
+    /** Right child of split {@code node}: a split node id, or {@code ~leaf}. */
+    public int rightChild(int node) {
+        return right[node];
+    }
+
+    /** Feature tested by split {@code node}. */
+    public int splitFeature(int node) {
+        return feature[node];
+    }
+
+    /** The {@link #CATEGORICAL}, {@link #NAN_LEFT}, ... flags of split {@code node}. */
+    public int splitFlags(int node) {
+        return flags[node];
+    }
+
+    /** Exclusive threshold of numeric split {@code node}: {@code x < threshold} goes left. */
+    public double splitThreshold(int node) {
+        return threshold[node];
+    }
+
+    /** A copy of the category bitset of categorical split {@code node} (empty for numeric splits). */
+    public int[] categoryBitset(int node) {
+        return Arrays.copyOfRange(catBits, catOffset[node], catOffset[node] + catWords[node]);
+    }
+
+    /** Iterations the summed margins are divided by (LightGBM {@code average_output}); 0 when summed. */
+    public int averageOver() {
+        return averageOver;
+    }
+
     /** Global index of the leaf that {@code row} reaches in tree {@code tree}. */
     public int leaf(int tree, float[] row) {
         int node = treeRoot[tree];
@@ -213,7 +253,14 @@ public final class TreeEnsemble {
         return ~node;
     }
 
-    /** Whether value {@code x} goes left at internal node {@code node}. */
+    /**
+     * Whether value {@code x} goes left at split {@code node}: the one decision rule every evaluator
+     * follows (see the class comment).
+     */
+    public boolean goesLeft(int node, float x) {
+        return next(node, x);
+    }
+
     private boolean next(int node, float x) {
         int f = flags[node];
         if (x != x) {
@@ -250,6 +297,14 @@ public final class TreeEnsemble {
      */
     public void predict(float[] row, double[] out) {
         margins(row, out);
+        applyLink(out);
+    }
+
+    /**
+     * Turns the {@link #groups()} margins of one row, as {@link #margins} computes them, into the
+     * {@link #outputs()} predictions, in place.
+     */
+    public void applyLink(double[] out) {
         switch (link) {
             case IDENTITY -> {}
             case SIGMOID -> out[0] = sigmoid(out[0]);

@@ -1,0 +1,102 @@
+package dev.tutti.cpu.tree;
+
+import dev.tutti.combine.Task;
+import dev.tutti.cpu.tree.model.TreeEnsemble;
+import dev.tutti.cpu.tree.model.TreeEnsemble.Accumulation;
+import dev.tutti.cpu.tree.model.TreeEnsemble.Link;
+import dev.tutti.cpu.tree.model.TreeModelException;
+import java.util.Random;
+
+/**
+ * Random models built through {@link TreeEnsemble.Builder}, with every kind of split the readers
+ * produce (numeric strict and inclusive, NaN left or right, zero as missing; categorical with small
+ * and large categories, in-set left or right, negatives out of the set or truncated) and trees of
+ * every shape (single leaves, balanced, long chains of more than 64 leaves).
+ */
+final class RandomForests {
+    static final int FEATURES = 5;
+
+    private RandomForests() {}
+
+    /** XGBoost-like: float32 leaves and sums, sigmoid. */
+    static TreeEnsemble float32Binary(long seed) throws TreeModelException {
+        Random random = new Random(seed);
+        TreeEnsemble.Builder b = TreeEnsemble.builder(1).featureCount(FEATURES).accumulation(Accumulation.FLOAT32)
+                .link(Link.SIGMOID).task(Task.BINARY, 2).baseMargin(new double[] {(float) 0.25}).description("random float32 " + seed);
+        for (int t = 0; t < 40; t++) {
+            b.tree(node(b, random, 0, 7, true), 0);
+        }
+        return b.build();
+    }
+
+    /** LightGBM-like random forest: double sums, 3 groups, softmax, averaged over the iterations. */
+    static TreeEnsemble averagedMulticlass(long seed) throws TreeModelException {
+        Random random = new Random(seed);
+        int groups = 3;
+        int iterations = 12;
+        TreeEnsemble.Builder b = TreeEnsemble.builder(groups).featureCount(FEATURES).accumulation(Accumulation.FLOAT64)
+                .link(Link.SOFTMAX).task(Task.MULTICLASS, groups).averageOver(iterations).description("random averaged " + seed);
+        for (int t = 0; t < iterations * groups; t++) {
+            b.tree(node(b, random, 0, 9, false), t % groups);
+        }
+        return b.build();
+    }
+
+    /** Regression trees that are long chains (70 leaves and more): beyond QuickScorer's 64 leaves. */
+    static TreeEnsemble chains(long seed) throws TreeModelException {
+        Random random = new Random(seed);
+        TreeEnsemble.Builder b = TreeEnsemble.builder(1).featureCount(FEATURES).accumulation(Accumulation.FLOAT64)
+                .link(Link.IDENTITY).task(Task.REGRESSION, 0).description("random chains " + seed);
+        for (int t = 0; t < 6; t++) {
+            int below = b.leaf(random.nextGaussian());
+            for (int d = 0; d < 70 + t; d++) {
+                int split = split(b, random, false);
+                int leaf = b.leaf(random.nextGaussian());
+                if (random.nextBoolean()) {
+                    b.children(split, below, leaf);
+                } else {
+                    b.children(split, leaf, below);
+                }
+                below = split;
+            }
+            b.tree(below, 0);
+        }
+        b.tree(b.leaf(0.5), 0);
+        return b.build();
+    }
+
+    private static int node(TreeEnsemble.Builder b, Random random, int depth, int maxDepth, boolean float32) {
+        if (depth == maxDepth || (depth > 0 && random.nextInt(5) == 0)) {
+            double value = random.nextGaussian();
+            return b.leaf(float32 ? (float) value : value);
+        }
+        int split = split(b, random, float32);
+        b.children(split, node(b, random, depth + 1, maxDepth, float32), node(b, random, depth + 1, maxDepth, float32));
+        return split;
+    }
+
+    private static int split(TreeEnsemble.Builder b, Random random, boolean xgboost) {
+        int feature = random.nextInt(FEATURES);
+        boolean nanLeft = random.nextBoolean();
+        if (feature == 0) {
+            // categorical: a few categories, sometimes some of 62 and more (decided by the model, not a mask)
+            int words = random.nextInt(4) == 0 ? 4 : 1;
+            int[] bits = new int[words];
+            for (int w = 0; w < words; w++) {
+                bits[w] = random.nextInt();
+            }
+            return b.categoricalSplit(feature, bits, !xgboost, nanLeft, xgboost);
+        }
+        double threshold = switch (random.nextInt(4)) {
+            case 0 -> 0.0;
+            case 1 -> random.nextInt(7) - 3;
+            default -> random.nextGaussian() * 2;
+        };
+        if (xgboost) {
+            threshold = (float) threshold;
+        }
+        boolean inclusive = !xgboost && random.nextBoolean();
+        boolean zeroAsMissing = !xgboost && random.nextInt(4) == 0;
+        return b.numericSplit(feature, threshold, inclusive, nanLeft, zeroAsMissing);
+    }
+}
