@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Serves ensembles of ML models: neural nets (ONNX, TorchScript), gradient-boosted trees"
                 + " (XGBoost, LightGBM) and linear models, combined into one answer with a confidence.",
-        subcommands = {PredictCommand.class, DescribeCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PredictCommand.class, DescribeCommand.class, ServeCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** DJL probes for CUDA on every start and warns when there is none; CPU-only hosts need not hear it. */
     private static final Logger DJL_CUDA_PROBE = Logger.getLogger("ai.djl.util.cuda.CudaUtils");

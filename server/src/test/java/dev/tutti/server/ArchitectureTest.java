@@ -77,6 +77,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheServerDependsOnTheTrainer() {
+        noClasses().that().resideOutsideOfPackages("dev.tutti.trainer..", "dev.tutti.server..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tutti.trainer..")
+                .check(tutti);
+    }
+
+    @Test
     void gpuAndCpuRuntimesNeverSeeEachOther() {
         noClasses().that().resideInAPackage("dev.tutti.cpu..").should().dependOnClassesThat().resideInAPackage("dev.tutti.gpu..")
                 .allowEmptyShould(true).check(tutti);

@@ -1,5 +1,8 @@
 package dev.tutti.engine.manifest;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tutti.engine.schema.FeatureSpec;
 import dev.tutti.engine.schema.FeatureType;
 import dev.tutti.engine.schema.InputSchema;
@@ -15,7 +18,8 @@ import java.util.List;
  *    "missing": false, "unknown": "reject"}]}</pre>
  *
  * {@code missing} (default false) allows NaN; {@code unknown} is {@code reject} (default) or
- * {@code missing} (an unknown label or code becomes a missing value).
+ * {@code missing} (an unknown label or code becomes a missing value). {@link #write} gives the same
+ * form back, so that {@code read(write(schema))} equals {@code schema}.
  */
 public final class SchemaJson {
     private SchemaJson() {}
@@ -46,5 +50,25 @@ public final class SchemaJson {
         } catch (IllegalArgumentException e) {
             throw schema.error("features", e.getMessage());
         }
+    }
+
+    /** The JSON form of {@code schema}, every field written explicitly. */
+    public static ObjectNode write(InputSchema schema) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ArrayNode features = root.putArray("features");
+        for (FeatureSpec feature : schema.features()) {
+            ObjectNode f = features.addObject();
+            f.put("name", feature.name());
+            f.put("type", feature.isCategorical() ? "categorical" : "numeric");
+            if (feature.isCategorical()) {
+                ArrayNode categories = f.putArray("categories");
+                feature.categories().forEach(categories::add);
+            }
+            f.put("missing", feature.missingAllowed());
+            if (feature.isCategorical()) {
+                f.put("unknown", feature.unknownAsMissing() ? "missing" : "reject");
+            }
+        }
+        return root;
     }
 }

@@ -78,6 +78,29 @@ public final class TextRowEncoder {
         return new TextRowEncoder(schema, schema.features().stream().map(FeatureSpec::name).toList());
     }
 
+    /**
+     * Whether {@code cell} is one of the missing-value markers this encoder reads as NaN (trimmed,
+     * case-insensitive). Schema inference uses it so that training reads cells exactly as serving does.
+     */
+    public static boolean isMissingMarker(String cell) {
+        return cell == null || MISSING.contains(cell.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether {@code cell} (trimmed) is a finite plain decimal number as this encoder parses it
+     * (not a missing marker, no Java-only forms, not an infinity, within the float32 range).
+     */
+    public static boolean isFiniteNumber(String cell) {
+        if (cell == null) {
+            return false;
+        }
+        String text = cell.trim();
+        if (!NUMBER.matcher(text).matches() || text.toLowerCase(Locale.ROOT).contains("inf")) {
+            return false;
+        }
+        return Float.isFinite((float) Double.parseDouble(text));
+    }
+
     /** Header columns that are not features and are skipped. */
     public List<String> ignoredColumns() {
         return ignoredColumns;

@@ -216,4 +216,24 @@ class TextRowEncoderTest {
 
         assertThat(e.reason()).isEqualTo(Reason.WRONG_WIDTH);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "NA", "na", "N/A", "NaN", "null", "None", "<NA>", "#N/A", " NA "})
+    void shouldRecogniseEveryMissingMarkerTheEncoderReadsAsNaN(String cell) {
+        assertThat(TextRowEncoder.isMissingMarker(cell)).isTrue();
+        assertThat(encode(inOrder(), List.of(cell, "1", "One year"))[0]).isNaN();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"12", "-0.5", "1e-3", " 7 ", "+3.", ".5"})
+    void shouldCallFinitePlainDecimalsNumbers(String cell) {
+        assertThat(TextRowEncoder.isFiniteNumber(cell)).isTrue();
+        assertThat(TextRowEncoder.isMissingMarker(cell)).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "1f", "0x1p3", "inf", "-Infinity", "1e999", "NA", "", "1,5"})
+    void shouldNotCallTextInfinitiesOrMissingMarkersFiniteNumbers(String cell) {
+        assertThat(TextRowEncoder.isFiniteNumber(cell)).isFalse();
+    }
 }
