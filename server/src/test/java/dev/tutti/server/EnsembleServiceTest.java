@@ -224,6 +224,57 @@ class EnsembleServiceTest {
     }
 
     @Test
+    void shouldExplainOnlyTheRequestsThatAskLikeTheSequentialScorer() throws Exception {
+        EnsembleService service = start(config(Duration.ofSeconds(10)));
+        int n = 6;
+        CompletableFuture<ScoreResponse> plainFuture = service.submit(rows(40, n), n, 0);
+        CompletableFuture<ScoreResponse> explainedFuture = service.submit(rows(40, n), n, 0, true);
+        ScoreResponse plain = answer(plainFuture);
+        ScoreResponse explained = answer(explainedFuture);
+        assertThat(plain.explained()).isFalse();
+        assertThat(plain.explanations()).isEmpty();
+        assertThat(explained.explanations()).hasSize(n);
+        Predictions sequential = new Predictions(ensemble, n);
+        ensemble.newScorer(n).score(golden.encodedRows(40, n), n, 0, sequential, true);
+        for (int r = 0; r < n; r++) {
+            var got = explained.explanations().get(r);
+            var want = sequential.explanations().get(r);
+            assertThat(got.row()).as("rows are numbered within the request").isEqualTo(r);
+            assertThat(got.space()).isEqualTo(want.space());
+            assertThat(got.base()).isCloseTo(want.base(), offset(1e-9));
+            assertThat(got.combinedInSpace()).isCloseTo(want.combinedInSpace(), offset(1e-6));
+            assertThat(got.consensus()).isCloseTo(want.consensus(), offset(1e-6));
+            assertThat(got.members()).hasSameSizeAs(want.members());
+            for (int m = 0; m < want.members().size(); m++) {
+                assertThat(got.members().get(m).member()).isEqualTo(want.members().get(m).member());
+                assertThat(got.members().get(m).contribution()).isCloseTo(want.members().get(m).contribution(), offset(1e-6));
+            }
+            assertThat(plain.values()[r]).isEqualTo(explained.values()[r]);
+        }
+    }
+
+    @Test
+    void shouldExplainAFallbackAnswerAsTheLoneMembersOutput() throws Exception {
+        EnsembleService service = start(ServiceConfig.defaults().withExecution(ExecutionConfig.defaults()
+                .withTierBudgets(List.of(Duration.ofSeconds(5))).withQuorum(0.5, 1).withFallback(List.of("xgboost"))));
+        faults.set("logistic", FaultInjector.Fault.THROW);
+        ScoreResponse response = answer(service.submit(rows(10, 3), 3, 0, true));
+        assertThat(response.fallbackMember()).isEqualTo("xgboost");
+        for (int r = 0; r < 3; r++) {
+            var e = response.explanations().get(r);
+            assertThat(e.space()).isEqualTo(dev.tutti.combine.ContributionSpace.VALUE);
+            assertThat(e.base()).isZero();
+            assertThat(e.combinedInSpace()).isCloseTo(response.values()[r], offset(1e-6));
+            for (var part : e.members()) {
+                boolean alone = part.member().equals("xgboost");
+                assertThat(part.weight()).as(part.member()).isEqualTo(alone ? 1.0 : 0.0);
+                assertThat(part.contribution()).isEqualTo(alone ? e.combinedInSpace() : 0.0);
+                assertThat(part.present()).as(part.member()).isEqualTo(!part.member().equals("logistic"));
+            }
+        }
+    }
+
+    @Test
     void shouldFallBackToTheDesignatedMemberWhenTheQuorumIsNotMet() throws Exception {
         // telco's weights: logistic 0.67, lightgbm 0.16, mlp-onnx 0.09, mlp-torchscript 0.05, xgboost 0.02
         EnsembleService service = start(ServiceConfig.defaults().withExecution(ExecutionConfig.defaults()

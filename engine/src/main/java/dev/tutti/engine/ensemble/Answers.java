@@ -3,6 +3,7 @@ package dev.tutti.engine.ensemble;
 import dev.tutti.combine.Combiner;
 import dev.tutti.combine.Confidence;
 import dev.tutti.combine.ConfidenceKernels;
+import dev.tutti.combine.ContributionSpace;
 import dev.tutti.combine.Explanation;
 import dev.tutti.combine.FeatureRows;
 import dev.tutti.combine.MemberContribution;
@@ -44,18 +45,48 @@ final class Answers {
 
     /** Adds one explanation per row to {@code out}. */
     static void explain(Ensemble ensemble, Combiner combiner, FeatureRows features, Predictions out) {
-        EnsembleManifest manifest = ensemble.manifest();
         for (int r = 0; r < out.rows; r++) {
-            int output = manifest.task() == Task.MULTICLASS ? out.predictedClass[r] : 0;
-            Explanation e = combiner.explain(out.memberScores, out.present, features, r, output);
-            double consensus = Confidence.consensus(combiner, out.memberScores, out.present, r, out.predictedClass[r],
-                    manifest.spreadScale());
-            List<RowExplanation.Part> parts = new ArrayList<>(e.members().size());
-            for (MemberContribution c : e.members()) {
-                parts.add(new RowExplanation.Part(ensemble.members().get(c.member()).spec().name(), c.present(), c.output(),
-                        c.weight(), c.contribution()));
-            }
-            out.explanations.add(new RowExplanation(r, e.space(), output, e.base(), e.combinedInSpace(), consensus, parts));
+            out.explanations.add(explainRow(ensemble, combiner, features, out, r, r));
         }
+    }
+
+    /**
+     * Explains row {@code r} of the batch in {@code out}, as combined by {@code combiner}; the
+     * result names the row {@code reportedRow} (its index in the caller's request). Allocates.
+     */
+    static RowExplanation explainRow(Ensemble ensemble, Combiner combiner, FeatureRows features, Predictions out, int r,
+            int reportedRow) {
+        EnsembleManifest manifest = ensemble.manifest();
+        int output = manifest.task() == Task.MULTICLASS ? out.predictedClass[r] : 0;
+        double consensus = Confidence.consensus(combiner, out.memberScores, out.present, r, out.predictedClass[r],
+                manifest.spreadScale());
+        if (out.fallbackMember >= 0) {
+            return alone(ensemble, out, r, reportedRow, output, consensus);
+        }
+        Explanation e = combiner.explain(out.memberScores, out.present, features, r, output);
+        List<RowExplanation.Part> parts = new ArrayList<>(e.members().size());
+        for (MemberContribution c : e.members()) {
+            parts.add(new RowExplanation.Part(ensemble.members().get(c.member()).spec().name(), c.present(), c.output(),
+                    c.weight(), c.contribution()));
+        }
+        return new RowExplanation(reportedRow, e.space(), output, e.base(), e.combinedInSpace(), consensus, parts);
+    }
+
+    /**
+     * The quorum was not met and one member answered alone: the answer is that member's output, so
+     * it is explained in {@link ContributionSpace#VALUE} with base 0, that member at weight 1
+     * contributing all of it, and every other member (answered or not) at weight 0.
+     */
+    private static RowExplanation alone(Ensemble ensemble, Predictions out, int r, int reportedRow, int output, double consensus) {
+        int alone = out.fallbackMember;
+        List<RowExplanation.Part> parts = new ArrayList<>(out.present.length);
+        double value = out.memberScores.get(alone, output, r);
+        for (int m = 0; m < out.present.length; m++) {
+            String name = ensemble.members().get(m).spec().name();
+            double score = out.present[m] ? out.memberScores.get(m, output, r) : Double.NaN;
+            parts.add(m == alone ? new RowExplanation.Part(name, true, value, 1, value)
+                    : new RowExplanation.Part(name, out.present[m], score, 0, 0));
+        }
+        return new RowExplanation(reportedRow, ContributionSpace.VALUE, output, 0, value, consensus, parts);
     }
 }

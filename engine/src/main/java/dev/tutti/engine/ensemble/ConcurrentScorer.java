@@ -42,7 +42,7 @@ import java.util.stream.IntStream;
  * <p>Threads: {@link #score} is called by one batch thread at a time; members run on this scorer's
  * worker pool (daemon threads, one call per member at a time). Ownership: owns the pool and the
  * per-member buffers; not the ensemble. Allocation: none per batch on the happy path; a missing
- * member costs its error text.
+ * member costs its error text; {@link #explain} allocates the explanation it returns.
  */
 public final class ConcurrentScorer implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ConcurrentScorer.class.getName());
@@ -183,8 +183,9 @@ public final class ConcurrentScorer implements AutoCloseable {
         }
         boolean quorum = answered >= config.minMembers() && weight >= config.minWeightShare() * totalWeight
                 && combiner.canAnswer(out.present);
+        features.wrap(rows, manifest.schema().width()); // kept for explain(): the batch's rows
         if (quorum) {
-            combiner.combine(out.memberScores, out.present, features.wrap(rows, manifest.schema().width()), out.combined);
+            combiner.combine(out.memberScores, out.present, features, out.combined);
         } else {
             int alone = firstAnswered(out);
             out.fallbackMember = alone;
@@ -197,6 +198,22 @@ public final class ConcurrentScorer implements AutoCloseable {
                     ensemble.members().get(alone).spec().pin());
         }
         Answers.confidence(manifest, combiner, ensemble.confidence(), out);
+    }
+
+    /**
+     * Explains row {@code row} of the batch last scored into {@code out} (see {@link RowExplanation});
+     * the explanation names the row {@code reportedRow}. When a member answered alone (the quorum was
+     * not met) the explanation says so: that member carries the whole value at weight 1.
+     *
+     * <p>Call on the batch thread right after {@link #score}, while the batch's rows are unchanged:
+     * the explanation of a stacking combiner reads them. Allocates the explanation; scoring without
+     * explanations never calls this.
+     */
+    public RowExplanation explain(int row, int reportedRow, Predictions out) {
+        if (row < 0 || row >= out.rows) {
+            throw new IndexOutOfBoundsException("row " + row + " outside the batch of " + out.rows);
+        }
+        return Answers.explainRow(ensemble, combiner, features, out, row, reportedRow);
     }
 
     private int firstAnswered(Predictions out) {

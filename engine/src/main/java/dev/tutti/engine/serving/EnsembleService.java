@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Threads: {@code submit} from any thread. Futures complete on the batcher thread: chain heavy
  * work with the {@code ...Async} methods. Ownership: owns the batcher and the scorer's worker threads,
- * not the ensemble. {@link #close} answers every accepted request, then stops.
+ * not the ensemble. {@link #close} answers every accepted request, then stops. Allocation per request:
+ * its answer arrays and future; explanations (when asked for) on the batcher thread.
  */
 public final class EnsembleService implements AutoCloseable {
     private final Ensemble ensemble;
@@ -74,15 +75,31 @@ public final class EnsembleService implements AutoCloseable {
 
     /** Scores {@code rows} rows (row-major in the schema's encoding) with latency tier {@code tier}'s budget. */
     public CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, int tier) {
-        return submit(rows, rowCount, tier, config.execution().budget(tier));
+        return submit(rows, rowCount, tier, config.execution().budget(tier), false);
     }
 
     /** Scores {@code rows} rows within {@code budget} from now. */
     public CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, Duration budget) {
-        return submit(rows, rowCount, -1, budget);
+        return submit(rows, rowCount, -1, budget, false);
     }
 
-    private CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, int tier, Duration budget) {
+    /**
+     * Scores {@code rows} rows with latency tier {@code tier}'s budget; with {@code explain}, the
+     * answer carries one {@link dev.tutti.engine.ensemble.RowExplanation} per row
+     * ({@link ScoreResponse#explanations()}). Explanations are computed on the batcher thread for the
+     * rows of the requests that ask for them only, and cost allocations there; requests without them
+     * are answered exactly as by {@link #submit(float[], int, int)}.
+     */
+    public CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, int tier, boolean explain) {
+        return submit(rows, rowCount, tier, config.execution().budget(tier), explain);
+    }
+
+    /** Scores {@code rows} rows within {@code budget} from now, explained when {@code explain} (see {@link #submit(float[], int, int, boolean)}). */
+    public CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, Duration budget, boolean explain) {
+        return submit(rows, rowCount, -1, budget, explain);
+    }
+
+    private CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, int tier, Duration budget, boolean explain) {
         if (rowCount < 1 || rowCount > config.maxRowsPerRequest()) {
             counters.refused.increment();
             return CompletableFuture.failedFuture(new RequestFailure(RequestFailure.Code.TOO_MANY_ROWS, "a request carries 1 to "
@@ -99,7 +116,7 @@ public final class EnsembleService implements AutoCloseable {
             throw e;
         }
         long now = System.nanoTime();
-        PendingRequest request = new PendingRequest(rowCount, classes, now);
+        PendingRequest request = new PendingRequest(rowCount, classes, now, explain);
         Submission result = batcher.submit(request, view, 0, rowCount, Math.max(tier, 0), now + budget.toNanos());
         return switch (result) {
             case ACCEPTED -> {
@@ -189,7 +206,13 @@ public final class EnsembleService implements AutoCloseable {
             }
             for (int i = 0; i < batch.rows(); i++) {
                 PendingRequest request = batch.request(i);
-                if (!request.finished() && request.accept(predictions, i, batch.rowOfRequest(i), batch.sequence(), memberNames)) {
+                if (request.finished()) {
+                    continue;
+                }
+                if (request.explains()) {
+                    request.explained(batch.rowOfRequest(i), scorer.explain(i, batch.rowOfRequest(i), predictions));
+                }
+                if (request.accept(predictions, i, batch.rowOfRequest(i), batch.sequence(), memberNames)) {
                     ScoreResponse response = request.response(memberNames);
                     counters.answered.increment();
                     if (response.degraded()) {

@@ -1,6 +1,8 @@
 package dev.tutti.engine.serving;
 
 import dev.tutti.engine.ensemble.Predictions;
+import dev.tutti.engine.ensemble.RowExplanation;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * span two batches) and the future to complete.
  *
  * <p>Threads: filled by the submitting thread before it is published to the ring, then used only by
- * the batcher thread. Allocation: its arrays, once, at submission.
+ * the batcher thread. Allocation: its arrays, once, at submission; the explanations array only when
+ * explanations were asked for.
  */
 final class PendingRequest {
     final CompletableFuture<ScoreResponse> future = new CompletableFuture<>();
@@ -21,23 +24,35 @@ final class PendingRequest {
     private final int[] predicted;
     private final float[][] probabilities;
     private final float[] confidence;
+    private final RowExplanation[] explanations; // null unless asked for
     private Map<String, String> missing; // made on the first missing member
     private String fallback;
     private long lastBatch = -1;
     private int answered;
     private boolean finished;
 
-    PendingRequest(int rows, int classes, long submittedNanos) {
+    PendingRequest(int rows, int classes, long submittedNanos, boolean explain) {
         this.classes = classes;
         this.values = new float[rows];
         this.predicted = new int[rows];
         this.probabilities = new float[rows][classes];
         this.confidence = new float[rows];
+        this.explanations = explain ? new RowExplanation[rows] : null;
         this.submittedNanos = submittedNanos;
     }
 
     boolean finished() {
         return finished;
+    }
+
+    /** Whether the request asked for explanations. */
+    boolean explains() {
+        return explanations != null;
+    }
+
+    /** Keeps the explanation of this request's row {@code row} (call before {@link #accept} takes that row). */
+    void explained(int row, RowExplanation explanation) {
+        explanations[row] = explanation;
     }
 
     /** Takes row {@code i} of a scored batch as this request's row {@code row}; true when that completes the request. */
@@ -68,12 +83,13 @@ final class PendingRequest {
     /** The answer; {@code memberNames} must be immutable (it is shared by every complete answer). */
     ScoreResponse response(List<String> memberNames) {
         finished = true;
+        List<RowExplanation> explained = explanations == null ? List.of() : Arrays.asList(explanations);
         if (missing == null) {
-            return new ScoreResponse(values, predicted, probabilities, confidence, memberNames, List.of(), false, fallback);
+            return new ScoreResponse(values, predicted, probabilities, confidence, memberNames, List.of(), false, fallback, explained);
         }
         List<String> used = memberNames.stream().filter(n -> !missing.containsKey(n)).toList();
         List<String> gone = missing.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
-        return new ScoreResponse(values, predicted, probabilities, confidence, used, gone, true, fallback);
+        return new ScoreResponse(values, predicted, probabilities, confidence, used, gone, true, fallback, explained);
     }
 
     /** Fails the request unless it was already answered or failed. */

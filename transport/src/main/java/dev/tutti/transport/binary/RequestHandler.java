@@ -46,7 +46,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * stops reading the socket until half of them are answered. An idle connection (no traffic for the
  * idle timeout) with nothing in flight is closed.
  *
- * <p>Allocation per score request: the row array, the future and the reply.
+ * <p>Allocation per score request: the row array, the future and the reply; explanations only for
+ * requests with {@link Flags#EXPLAIN} (the engine makes them, the encoder writes them).
  */
 public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(RequestHandler.class.getName());
@@ -144,8 +145,6 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         } else if (request.featureCount() != metadata.schema().width()) {
             refusal = new Reply.Error(id, ErrorCode.INVALID_INPUT, -1, "rows have " + request.featureCount() + " values; "
                     + metadata.name() + "@" + metadata.version() + " takes " + metadata.schema().width() + " features");
-        } else if ((header.flags() & Flags.EXPLAIN) != 0) {
-            refusal = new Reply.Error(id, ErrorCode.UNSUPPORTED, -1, "explanations are not served over the network yet");
         } else if (!admission.tryEnter()) {
             refusal = new Reply.Error(id, ErrorCode.SHUTTING_DOWN, -1, "the server is shutting down");
         }
@@ -158,7 +157,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         CompletableFuture<ScoreResponse> future;
         try {
             int budget = request.budgetMicros();
-            future = budget > 0 ? ensemble.submit(data, rows, Duration.ofNanos(budget * 1_000L)) : ensemble.submit(data, rows, request.tier());
+            boolean explain = (header.flags() & Flags.EXPLAIN) != 0;
+            future = budget > 0 ? ensemble.submit(data, rows, Duration.ofNanos(budget * 1_000L), explain)
+                    : ensemble.submit(data, rows, request.tier(), explain);
         } catch (RuntimeException e) { // InvalidInputException for bad rows; anything else is a bug, answered as INTERNAL
             admission.exit();
             Failure f = Failure.of(e);

@@ -108,12 +108,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return; // timed out earlier: the late answer is dropped
         }
         if (type == MessageType.SCORE_RESPONSE && call instanceof Call.Score s) {
-            score.wrap(view, header.bodyOffset(), header.bodyLength());
+            int flags = header.flags();
+            score.wrap(view, header.bodyOffset(), header.bodyLength(), flags);
             String bad = score.validate();
             if (bad != null) {
                 throw new MalformedFrameException(bad);
             }
-            int flags = header.flags();
             ScoreResult result = new ScoreResult(score, (flags & Flags.DEGRADED) != 0, (flags & Flags.FALLBACK) != 0);
             pending.remove(id);
             s.timeout.cancel(false);

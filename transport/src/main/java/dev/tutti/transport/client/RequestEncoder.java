@@ -1,6 +1,7 @@
 package dev.tutti.transport.client;
 
 import dev.tutti.transport.netty.AgronaViews;
+import dev.tutti.transport.protocol.Flags;
 import dev.tutti.transport.protocol.MetadataRequestCodec;
 import dev.tutti.transport.protocol.ScoreRequestEncoder;
 import io.netty.buffer.ByteBuf;
@@ -34,8 +35,8 @@ final class RequestEncoder extends MessageToByteEncoder<Call<?>> {
     protected void encode(ChannelHandlerContext ctx, Call<?> call, ByteBuf out) {
         AgronaViews.writable(view, out, length(call));
         int written = switch (call) {
-            case Call.Score s -> ScoreRequestEncoder.encode(view, 0, s.correlationId, 0, s.ensemble, s.options.tier(),
-                    s.options.budgetMicros(), s.rows, s.rowCount, s.featureCount);
+            case Call.Score s -> ScoreRequestEncoder.encode(view, 0, s.correlationId, s.options.explain() ? Flags.EXPLAIN : 0,
+                    s.ensemble, s.options.tier(), s.options.budgetMicros(), s.rows, s.rowCount, s.featureCount);
             case Call.Metadata m -> MetadataRequestCodec.encode(view, 0, m.correlationId, m.ensemble);
         };
         out.writerIndex(out.writerIndex() + written);

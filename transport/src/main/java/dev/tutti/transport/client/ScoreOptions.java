@@ -4,14 +4,21 @@ import java.time.Duration;
 
 /**
  * How one score request is served: the latency tier or an explicit budget (the server's deadline),
- * and how long the client waits for the answer.
+ * how long the client waits for the answer, and whether each row comes back explained.
  *
  * @param tier latency tier (0-255); used when {@code budget} is null
  * @param budget the server-side latency budget, or null for the tier's
  * @param timeout how long the client waits, or null for the client's default
+ * @param explain ask for each row's explanation ({@link ScoreResult#explanation}); costs the server
+ *     work and the answer bytes (40 + 24 per member per row)
  */
-public record ScoreOptions(int tier, Duration budget, Duration timeout) {
-    public static final ScoreOptions DEFAULT = new ScoreOptions(0, null, null);
+public record ScoreOptions(int tier, Duration budget, Duration timeout, boolean explain) {
+    public static final ScoreOptions DEFAULT = new ScoreOptions(0, null, null, false);
+
+    /** Options without explanations. */
+    public ScoreOptions(int tier, Duration budget, Duration timeout) {
+        this(tier, budget, timeout, false);
+    }
 
     public ScoreOptions {
         if (tier < 0 || tier > 255) {
@@ -31,7 +38,12 @@ public record ScoreOptions(int tier, Duration budget, Duration timeout) {
     }
 
     public ScoreOptions withTimeout(Duration timeout) {
-        return new ScoreOptions(tier, budget, timeout);
+        return new ScoreOptions(tier, budget, timeout, explain);
+    }
+
+    /** The same options, asking for each row's explanation. */
+    public ScoreOptions withExplanations() {
+        return new ScoreOptions(tier, budget, timeout, true);
     }
 
     int budgetMicros() {

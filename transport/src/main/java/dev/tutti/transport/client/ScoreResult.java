@@ -1,15 +1,20 @@
 package dev.tutti.transport.client;
 
+import dev.tutti.engine.ensemble.RowExplanation;
+import dev.tutti.transport.protocol.ExplanationDecoder;
 import dev.tutti.transport.protocol.ModelMetadata;
 import dev.tutti.transport.protocol.ScoreResponseDecoder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A score response, copied out of its frame: per row the value, predicted class, confidence and
  * class probabilities; for the request the members used and missing (bit masks over the ensemble's
- * members in metadata order), the reasons of the missing ones, and the degraded and fallback flags.
+ * members in metadata order), the reasons of the missing ones, and the degraded and fallback flags;
+ * when the request asked for them ({@link ScoreOptions#withExplanations()}), each row's explanation.
  *
- * <p>Immutable once made (the arrays are not shared). Allocation: the arrays, once.
+ * <p>Immutable once made (the arrays are not shared); safe to read from any thread. Allocation: the
+ * arrays, once; {@link #explanation} makes the explanation it returns.
  */
 public final class ScoreResult {
     private final int rows;
@@ -24,6 +29,7 @@ public final class ScoreResult {
     private final List<String> missingReasons;
     private final boolean degraded;
     private final boolean fallback;
+    private final Explanations explanations; // null unless explained
 
     ScoreResult(ScoreResponseDecoder d, boolean degraded, boolean fallback) {
         this.rows = d.rowCount();
@@ -46,6 +52,7 @@ public final class ScoreResult {
         this.missingReasons = membersMissing == 0 ? List.of() : List.copyOf(d.missingReasons());
         this.degraded = degraded;
         this.fallback = fallback;
+        this.explanations = d.explained() ? new Explanations(d.explanations()) : null;
     }
 
     public int rows() {
@@ -109,5 +116,80 @@ public final class ScoreResult {
 
     public boolean fallback() {
         return fallback;
+    }
+
+    /** Whether every row carries its explanation (the request asked for them). */
+    public boolean explained() {
+        return explanations != null;
+    }
+
+    /**
+     * Why row {@code row} got its answer, as the engine explains it in process: {@code base + sum of
+     * the members' contributions = combinedInSpace} in the row's space, the consensus, and per member
+     * (named from {@code metadata}, the ensemble's) whether it answered, its output, weight and
+     * contribution. {@link RowExplanation#row()} is the row's index in the request.
+     *
+     * @throws IllegalStateException when the request did not ask for explanations
+     */
+    public RowExplanation explanation(int row, ModelMetadata metadata) {
+        if (explanations == null) {
+            throw new IllegalStateException("this answer carries no explanations: ask for them with ScoreOptions.withExplanations()");
+        }
+        if (row < 0 || row >= rows) {
+            throw new IndexOutOfBoundsException("row " + row + " outside the answer's " + rows + " rows");
+        }
+        return explanations.row(row, metadata.members());
+    }
+
+    /** The explanation section, copied out of the frame. */
+    private static final class Explanations {
+        private static final int MEMBER_VALUES = 3;
+        private final int members;
+        private final int[] outputs;
+        private final int[] spaces;
+        private final long[] present;
+        private final double[] base;
+        private final double[] combined;
+        private final double[] consensus;
+        private final double[] memberValues; // row-major: rows x members x (output, weight, contribution)
+
+        Explanations(ExplanationDecoder d) {
+            int rows = d.rowCount();
+            this.members = d.memberCount();
+            this.outputs = new int[rows];
+            this.spaces = new int[rows];
+            this.present = new long[rows];
+            this.base = new double[rows];
+            this.combined = new double[rows];
+            this.consensus = new double[rows];
+            this.memberValues = new double[rows * members * MEMBER_VALUES];
+            for (int r = 0; r < rows; r++) {
+                outputs[r] = d.output(r);
+                spaces[r] = d.spaceCode(r);
+                present[r] = d.membersPresent(r);
+                base[r] = d.base(r);
+                combined[r] = d.combinedInSpace(r);
+                consensus[r] = d.consensus(r);
+                for (int m = 0; m < members; m++) {
+                    int at = (r * members + m) * MEMBER_VALUES;
+                    memberValues[at] = d.memberOutput(r, m);
+                    memberValues[at + 1] = d.memberWeight(r, m);
+                    memberValues[at + 2] = d.memberContribution(r, m);
+                }
+            }
+        }
+
+        RowExplanation row(int r, List<String> names) {
+            if (names.size() != members) {
+                throw new IllegalArgumentException("the metadata names " + names.size() + " members; the answer explains " + members);
+            }
+            List<RowExplanation.Part> parts = new ArrayList<>(members);
+            for (int m = 0; m < members; m++) {
+                int at = (r * members + m) * MEMBER_VALUES;
+                parts.add(new RowExplanation.Part(names.get(m), (present[r] & 1L << m) != 0, memberValues[at], memberValues[at + 1],
+                        memberValues[at + 2]));
+            }
+            return new RowExplanation(r, ExplanationDecoder.spaceOf(spaces[r]), outputs[r], base[r], combined[r], consensus[r], parts);
+        }
     }
 }

@@ -198,9 +198,6 @@ final class HttpApi {
         RowAssembler.Rows rows;
         try {
             request = InferRequestParser.parse(http.content(), jsonLength);
-            if (request.explain()) {
-                throw new BadRequestException("explanations are not served over the network yet (use tutti predict --explain)");
-            }
             outputs = InferResponseWriter.selectOutputs(ensemble.metadata(), request);
             rows = assemblers.get(ensemble).assemble(request.inputs(), Math.min(maxRows, ensemble.metadata().maxRowsPerRequest()));
         } catch (BadRequestException e) {
@@ -215,8 +212,9 @@ final class HttpApi {
         }
         CompletableFuture<ScoreResponse> future;
         try {
-            future = request.budgetMicros() > 0 ? ensemble.submit(rows.values(), rows.count(), Duration.ofNanos(request.budgetMicros() * 1_000))
-                    : ensemble.submit(rows.values(), rows.count(), request.tier());
+            future = request.budgetMicros() > 0
+                    ? ensemble.submit(rows.values(), rows.count(), Duration.ofNanos(request.budgetMicros() * 1_000), request.explain())
+                    : ensemble.submit(rows.values(), rows.count(), request.tier(), request.explain());
         } catch (RuntimeException e) {
             admission.exit();
             Failure f = Failure.of(e);

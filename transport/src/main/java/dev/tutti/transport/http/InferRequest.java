@@ -11,7 +11,8 @@ import java.util.List;
  * @param tier the latency tier (parameter {@code tier}, default 0)
  * @param budgetMicros the latency budget (parameter {@code budget_ms}), or 0 for the tier's
  * @param binaryOutput every output as binary tensor data (parameter {@code binary_data_output})
- * @param explain explanations asked for (parameter {@code explain}); refused, not served yet
+ * @param explain explanations asked for (parameter {@code explain}): the response's
+ *     {@code parameters.explanations}
  */
 record InferRequest(String id, List<Tensor> inputs, List<Output> outputs, int tier, long budgetMicros, boolean binaryOutput,
         boolean explain) {

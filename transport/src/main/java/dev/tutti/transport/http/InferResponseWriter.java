@@ -3,6 +3,7 @@ package dev.tutti.transport.http;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tutti.combine.Task;
+import dev.tutti.engine.ensemble.RowExplanation;
 import dev.tutti.engine.serving.ScoreResponse;
 import dev.tutti.transport.protocol.ModelMetadata;
 import io.netty.buffer.ByteBuf;
@@ -13,9 +14,11 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Writes the inference response of the Open Inference Protocol for an engine answer.
@@ -26,7 +29,9 @@ import java.util.List;
  * ensembles answer {@code value} and {@code confidence}. Tutti's request-level extras go into the
  * response's {@code parameters}: {@code members_used} and {@code members_missing} (comma-separated
  * names; missing ones with their reasons), {@code degraded}, {@code fallback} and
- * {@code fallback_member}.
+ * {@code fallback_member}; when the request set {@code "explain": true}, {@code explanations}: one
+ * JSON array, one object per row, written as a string because the protocol allows only strings,
+ * numbers and booleans as parameter values (layout in {@link #explanationsJson}).
  *
  * <p>Binary tensor data: outputs asked for as binary get {@code parameters.binary_data_size} and
  * their data after the JSON; the {@code Inference-Header-Content-Length} header gives the JSON's length.
@@ -110,7 +115,54 @@ final class InferResponseWriter {
         if (r.fallback()) {
             g.writeStringField("fallback_member", r.fallbackMember());
         }
+        if (r.explained()) {
+            g.writeStringField("explanations", explanationsJson(r.explanations()));
+        }
         g.writeEndObject();
+    }
+
+    /**
+     * The explanations as one JSON array, a row per element, in row order:
+     * {@code {"row", "output", "space" (value|logit|log|rank), "base", "combined", "consensus",
+     * "members": [{"name", "present", "output", "weight", "contribution"}, ...]}}, members in the
+     * model's member order; a number that is not finite (an absent member's output) is {@code null}.
+     */
+    static String explanationsJson(List<RowExplanation> explanations) throws IOException {
+        StringWriter text = new StringWriter(explanations.size() * 256);
+        try (JsonGenerator g = Responses.JSON.createGenerator(text)) {
+            g.writeStartArray();
+            for (RowExplanation e : explanations) {
+                g.writeStartObject();
+                g.writeNumberField("row", e.row());
+                g.writeNumberField("output", e.output());
+                g.writeStringField("space", e.space().name().toLowerCase(Locale.ROOT));
+                number(g, "base", e.base());
+                number(g, "combined", e.combinedInSpace());
+                number(g, "consensus", e.consensus());
+                g.writeArrayFieldStart("members");
+                for (RowExplanation.Part p : e.members()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", p.member());
+                    g.writeBooleanField("present", p.present());
+                    number(g, "output", p.output());
+                    number(g, "weight", p.weight());
+                    number(g, "contribution", p.contribution());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        return text.toString();
+    }
+
+    private static void number(JsonGenerator g, String name, double value) throws IOException {
+        if (Double.isFinite(value)) {
+            g.writeNumberField(name, value);
+        } else {
+            g.writeNullField(name);
+        }
     }
 
     private static void writeOutput(JsonGenerator g, ModelMetadata m, ScoreResponse r, String name, ByteBuf binary) throws IOException {

@@ -25,7 +25,10 @@ public enum ErrorCode {
     UNAVAILABLE(9, true),
     /** The server is shutting down and takes no new requests. */
     SHUTTING_DOWN(10, true),
-    /** The request asks for something this server does not do (explanations). */
+    /**
+     * The request asks for something this server does not do. Servers that serve explanations (this
+     * one) no longer send it for {@link Flags#EXPLAIN}; the code stays reserved so codes stay stable.
+     */
     UNSUPPORTED(11, false),
     /** The frame is longer than the server's limit; the connection is closed after this error. */
     FRAME_TOO_LARGE(12, false),

@@ -31,9 +31,13 @@ import org.agrona.DirectBuffer;
  * | one reason per missing member, lowest bit first:              |
  * |   length (u16), UTF-8 text                                    |
  * +---------------------------------------------------------------+
+ * | with {@link Flags#EXPLAINED} only: the explanation section    |
+ * |   ({@link ExplanationDecoder})                                |
+ * +---------------------------------------------------------------+
  * </pre>
  *
- * Flags of the header: {@link Flags#DEGRADED}, {@link Flags#FALLBACK}.
+ * Flags of the header: {@link Flags#DEGRADED}, {@link Flags#FALLBACK}, {@link Flags#EXPLAINED}; pass
+ * them to {@link #wrap(DirectBuffer, int, int, int)}, since the body's length depends on them.
  *
  * <p>Threads: one at a time. Allocation: none, except {@link #missingReasons}.
  */
@@ -48,14 +52,23 @@ public final class ScoreResponseDecoder {
     /** The fallback byte when no member answered alone. */
     public static final int NO_FALLBACK = 0xFF;
 
+    private final ExplanationDecoder explanation = new ExplanationDecoder();
     private DirectBuffer buffer;
     private int offset;
     private int length;
+    private boolean explained;
 
+    /** Reads the body of a response whose header flags lack {@link Flags#EXPLAINED}. */
     public ScoreResponseDecoder wrap(DirectBuffer buffer, int offset, int length) {
+        return wrap(buffer, offset, length, 0);
+    }
+
+    /** Reads the body that starts at {@code offset}, {@code length} bytes long, of a frame with header flags {@code flags}. */
+    public ScoreResponseDecoder wrap(DirectBuffer buffer, int offset, int length, int flags) {
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
+        this.explained = (flags & Flags.EXPLAINED) != 0;
         return this;
     }
 
@@ -78,7 +91,37 @@ public final class ScoreResponseDecoder {
             }
             at += Short.BYTES + (buffer.getShort(offset + (int) at, ORDER) & 0xFFFF);
         }
-        return at == length ? null : "the body has " + length + " bytes; its counts say " + at;
+        if (!explained) {
+            return at == length ? null : "the body has " + length + " bytes; its counts say " + at;
+        }
+        if (at > length) {
+            return "the body has " + length + " bytes; its counts say at least " + at;
+        }
+        return explanation.wrap(buffer, offset + (int) at, length - (int) at).validate(rowCount(), memberCount());
+    }
+
+    /** Whether the body carries an explanation section (the header had {@link Flags#EXPLAINED}). */
+    public boolean explained() {
+        return explained;
+    }
+
+    /**
+     * The explanation section, wrapped in place (a flyweight owned by this decoder, valid until the
+     * next {@code wrap}); only when {@link #explained()}, after {@link #validate()}.
+     */
+    public ExplanationDecoder explanations() {
+        if (!explained) {
+            throw new IllegalStateException("this response carries no explanations (the request did not ask for them)");
+        }
+        return explanation.wrap(buffer, reasonsEnd(), offset + length - reasonsEnd());
+    }
+
+    private int reasonsEnd() {
+        int at = rowAt(rowCount());
+        for (int i = 0; i < Long.bitCount(membersMissing()); i++) {
+            at += Short.BYTES + (buffer.getShort(at, ORDER) & 0xFFFF);
+        }
+        return at;
     }
 
     public int rowCount() {

@@ -17,6 +17,10 @@ import org.agrona.MutableDirectBuffer;
  * Writes a whole score-response frame (layout in {@link ScoreResponseDecoder}) from an engine
  * {@link ScoreResponse}. Compute the size with {@link #frameLength}, then {@link #encode}.
  *
+ * <p>An explained response ({@link ScoreResponse#explained()}) gets {@link Flags#EXPLAINED} and the
+ * explanation section ({@link ExplanationEncoder}) after the reasons; any other response is written
+ * exactly as before explanations existed.
+ *
  * <p>Threads: stateless, shareable. Allocation: the UTF-8 bytes of missing members' reasons (only
  * for degraded answers).
  */
@@ -32,11 +36,13 @@ public final class ScoreResponseEncoder {
         for (String reason : members.missingReasons()) {
             reasons += Short.BYTES + Math.min(MAX_REASON_BYTES, ScoreRequestEncoder.utf8Length(reason));
         }
-        return FrameHeader.HEADER_LENGTH + ROWS_OFFSET + response.rows() * ScoreResponseDecoder.rowStride(classCount) + reasons;
+        long explanations = response.explained() ? ExplanationDecoder.sectionLength(response.rows(), members.count()) : 0;
+        return Math.toIntExact(FrameHeader.HEADER_LENGTH + ROWS_OFFSET + (long) response.rows() * ScoreResponseDecoder.rowStride(classCount)
+                + reasons + explanations);
     }
 
     /**
-     * Writes the frame at {@code offset}; the flags say degraded and fallback as the response does.
+     * Writes the frame at {@code offset}; the flags say degraded, fallback and explained as the response does.
      *
      * @param classCount probabilities per row: 2 for binary, K for multiclass, 0 for regression
      * @return bytes written
@@ -46,7 +52,8 @@ public final class ScoreResponseEncoder {
         int rows = response.rows();
         int stride = ScoreResponseDecoder.rowStride(classCount);
         int body = offset + FrameHeader.HEADER_LENGTH;
-        int flags = (response.degraded() ? Flags.DEGRADED : 0) | (response.fallback() ? Flags.FALLBACK : 0);
+        int flags = (response.degraded() ? Flags.DEGRADED : 0) | (response.fallback() ? Flags.FALLBACK : 0)
+                | (response.explained() ? Flags.EXPLAINED : 0);
         buffer.putInt(body + ROW_COUNT_OFFSET, rows, ORDER);
         buffer.putShort(body + CLASS_COUNT_OFFSET, (short) classCount, ORDER);
         buffer.putByte(body + MEMBER_COUNT_OFFSET, (byte) members.count());
@@ -69,6 +76,9 @@ public final class ScoreResponseEncoder {
             buffer.putShort(at, (short) n, ORDER);
             buffer.putBytes(at + Short.BYTES, bytes, 0, n);
             at += Short.BYTES + n;
+        }
+        if (response.explained()) {
+            at += ExplanationEncoder.encode(buffer, at, response.explanations(), members.count());
         }
         int bodyLength = at - body;
         FrameHeader.write(buffer, offset, bodyLength, MessageType.SCORE_RESPONSE, flags, correlationId);

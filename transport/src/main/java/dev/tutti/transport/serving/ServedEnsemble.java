@@ -18,11 +18,15 @@ import java.util.concurrent.CompletableFuture;
 public interface ServedEnsemble {
     ModelMetadata metadata();
 
-    /** Scores {@code rowCount} rows (row-major, schema encoding) within latency tier {@code tier}'s budget. */
-    CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, int tier);
+    /**
+     * Scores {@code rowCount} rows (row-major, schema encoding) within latency tier {@code tier}'s
+     * budget; with {@code explain} the answer carries one explanation per row
+     * ({@link ScoreResponse#explanations()}), else none.
+     */
+    CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, int tier, boolean explain);
 
-    /** Scores {@code rowCount} rows within {@code budget}. */
-    CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, Duration budget);
+    /** Scores {@code rowCount} rows within {@code budget}, explained when {@code explain}. */
+    CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, Duration budget, boolean explain);
 
     /** Whether it takes requests now. */
     boolean ready();

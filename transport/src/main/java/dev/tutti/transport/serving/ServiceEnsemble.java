@@ -38,13 +38,13 @@ public final class ServiceEnsemble implements ServedEnsemble {
     }
 
     @Override
-    public CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, int tier) {
-        return service.submit(rows, rowCount, tier);
+    public CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, int tier, boolean explain) {
+        return service.submit(rows, rowCount, tier, explain);
     }
 
     @Override
-    public CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, Duration budget) {
-        return service.submit(rows, rowCount, budget);
+    public CompletableFuture<ScoreResponse> submit(float[] rows, int rowCount, Duration budget, boolean explain) {
+        return service.submit(rows, rowCount, budget, explain);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tutti.engine.ensemble.Predictions;
+import dev.tutti.engine.ensemble.RowExplanation;
 import dev.tutti.transport.TransportServer;
 import dev.tutti.transport.client.ClientConfig;
 import dev.tutti.transport.client.ClientTimeoutException;
@@ -173,5 +174,79 @@ class BinaryServerIntegrationTest {
             ScoreResult b = client.score(EnsembleRef.latest("telco-churn"), telco.rows(3, 2), 2, width);
             assertThat(a.value(1)).isEqualTo(b.value(1));
         }
+    }
+
+    @Test
+    void shouldExplainEachRowLikeTheInProcessEngineWhenAsked() {
+        int n = 16;
+        int width = telco.golden.schema().width();
+        EnsembleRef ref = EnsembleRef.of("telco-churn", 1);
+        ModelMetadata metadata = client.metadata(ref);
+        ScoreOptions explain = ScoreOptions.budget(Duration.ofSeconds(5)).withExplanations(); // no member misses on a busy machine
+        ScoreResult explained = client.scoreAsync(ref, telco.rows(20, n), n, width, explain).join();
+        Predictions inProcess = new Predictions(telco.ensemble, n);
+        telco.ensemble.newScorer(n).score(telco.golden.encodedRows(20, n), n, 0, inProcess, true);
+        List<RowExplanation> expected = inProcess.explanations();
+
+        assertThat(explained.explained()).isTrue();
+        for (int r = 0; r < n; r++) {
+            RowExplanation got = explained.explanation(r, metadata);
+            RowExplanation want = expected.get(r);
+            assertThat(got.row()).isEqualTo(r);
+            assertThat(got.space()).isEqualTo(want.space());
+            assertThat(got.output()).isEqualTo(want.output());
+            assertThat(got.base()).isCloseTo(want.base(), within(1e-6));
+            assertThat(got.combinedInSpace()).isCloseTo(want.combinedInSpace(), within(1e-6));
+            assertThat(got.consensus()).isCloseTo(want.consensus(), within(1e-6));
+            assertThat(got.members()).extracting(RowExplanation.Part::member).containsExactlyElementsOf(metadata.members());
+            double sum = got.base();
+            for (int m = 0; m < want.members().size(); m++) {
+                RowExplanation.Part g = got.members().get(m);
+                RowExplanation.Part w = want.members().get(m);
+                assertThat(g.member()).isEqualTo(w.member());
+                assertThat(g.present()).isEqualTo(w.present()).isTrue();
+                assertThat(g.output()).isCloseTo(w.output(), within(1e-6));
+                assertThat(g.weight()).isCloseTo(w.weight(), within(1e-9));
+                assertThat(g.contribution()).isCloseTo(w.contribution(), within(1e-6));
+                sum += g.contribution();
+            }
+            assertThat(sum).as("base + contributions = combined, row %d", r).isCloseTo(got.combinedInSpace(), within(1e-6));
+        }
+    }
+
+    @Test
+    void shouldAnswerARequestWithoutTheFlagWithoutExplanationsAndTheSameValues() {
+        int n = 8;
+        int width = telco.golden.schema().width();
+        EnsembleRef ref = EnsembleRef.of("telco-churn", 1);
+        ScoreResult explained = client.scoreAsync(ref, telco.rows(0, n), n, width, ScoreOptions.DEFAULT.withExplanations()).join();
+        ScoreResult plain = client.score(ref, telco.rows(0, n), n, width);
+        assertThat(plain.explained()).isFalse();
+        assertThatThrownBy(() -> plain.explanation(0, client.metadata(ref))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("withExplanations");
+        for (int r = 0; r < n; r++) {
+            assertThat(plain.value(r)).isEqualTo(explained.value(r));
+            assertThat(plain.confidence(r)).isEqualTo(explained.confidence(r));
+            assertThat(plain.predictedClass(r)).isEqualTo(explained.predictedClass(r));
+        }
+    }
+
+    @Test
+    void shouldExplainAsManyRowsAsTheLimitAllowsAndNoMore() {
+        int width = telco.golden.schema().width();
+        int limit = 256; // the server's maxRowsPerRequest here
+        float[] rows = new float[limit * width];
+        for (int r = 0; r < limit; r++) {
+            System.arraycopy(telco.golden.encodedRow(r % telco.golden.rows()), 0, rows, r * width, width);
+        }
+        ScoreOptions explain = ScoreOptions.DEFAULT.withExplanations();
+        ScoreResult all = client.scoreAsync(EnsembleRef.latest("telco-churn"), rows, limit, width, explain).join();
+        assertThat(all.rows()).isEqualTo(limit);
+        ModelMetadata metadata = client.metadata(EnsembleRef.latest("telco-churn"));
+        assertThat(all.explanation(limit - 1, metadata).row()).isEqualTo(limit - 1);
+        float[] tooMany = new float[(limit + 1) * width];
+        assertThatThrownBy(() -> client.scoreAsync(EnsembleRef.latest("telco-churn"), tooMany, limit + 1, width, explain).join())
+                .hasCauseInstanceOf(RemoteErrorException.class)
+                .cause().satisfies(e -> assertThat(((RemoteErrorException) e).code()).isEqualTo(ErrorCode.TOO_MANY_ROWS));
     }
 }

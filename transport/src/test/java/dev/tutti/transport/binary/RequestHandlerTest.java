@@ -7,6 +7,7 @@ import dev.tutti.transport.netty.FrameDecoder;
 import dev.tutti.transport.protocol.EnsembleRef;
 import dev.tutti.transport.protocol.ErrorCode;
 import dev.tutti.transport.protocol.ErrorDecoder;
+import dev.tutti.transport.protocol.ExplanationDecoder;
 import dev.tutti.transport.protocol.Flags;
 import dev.tutti.transport.protocol.FrameHeader;
 import dev.tutti.transport.protocol.MessageType;
@@ -103,6 +104,46 @@ class RequestHandlerTest {
     }
 
     @Test
+    void shouldPassTheExplainFlagToTheEnsembleAndSendTheExplanationSection() throws Exception {
+        ch.writeInbound(Frames.buf(Frames.scoreRequest(20, Flags.EXPLAIN, FAKE, new float[] {0.5f, 1, 0.25f, 2}, 2, 2)),
+                score(21, 0.75f, 0));
+        FakeEnsemble.Request explained = fake.next();
+        FakeEnsemble.Request plain = fake.next();
+        assertThat(explained.explain()).isTrue();
+        assertThat(plain.explain()).as("a request without the flag asks for nothing more").isFalse();
+        explained.answer();
+        UnsafeBuffer f = nextFrame();
+        FrameHeader h = new FrameHeader().wrap(f, 0);
+        assertThat(h.correlationId()).isEqualTo(20);
+        assertThat(h.flags()).isEqualTo(Flags.EXPLAINED);
+        ScoreResponseDecoder d = new ScoreResponseDecoder().wrap(f, h.bodyOffset(), h.bodyLength(), h.flags());
+        assertThat(d.validate()).isNull();
+        ExplanationDecoder e = d.explanations();
+        assertThat(e.rowCount()).isEqualTo(2);
+        assertThat(e.memberCount()).isEqualTo(2);
+        assertThat(e.combinedInSpace(1)).isEqualTo(0.25);
+        assertThat(e.memberContribution(1, 1)).isEqualTo(0.125);
+        plain.answer();
+        UnsafeBuffer g = nextFrame();
+        FrameHeader gh = new FrameHeader().wrap(g, 0);
+        assertThat(gh.correlationId()).isEqualTo(21);
+        assertThat(gh.flags()).isZero();
+        assertThat(gh.bodyLength()).as("the layout of a plain answer is unchanged").isEqualTo(ScoreResponseDecoder.ROWS_OFFSET + 12 + 2 * 4);
+    }
+
+    @Test
+    void shouldAnswerAMalformedExplainRequestWithAnErrorFrameAndReadOn() {
+        byte[] bad = Frames.scoreRequest(8, Flags.EXPLAIN, FAKE, new float[] {1, 0}, 1, 2);
+        new UnsafeBuffer(bad).putShort(FrameHeader.HEADER_LENGTH + 12, (short) 0, FrameHeader.ORDER); // feature count 0
+        ch.writeInbound(Frames.buf(bad));
+        assertThat(nextError(8, ErrorCode.MALFORMED_FRAME).message()).contains("feature count is 0");
+        ch.writeInbound(Frames.buf(Frames.scoreRequest(9, Flags.EXPLAIN, FAKE, new float[] {1, 7}, 1, 2)));
+        assertThat(nextError(9, ErrorCode.INVALID_INPUT).message()).contains("color");
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(fake.submitted()).isEmpty();
+    }
+
+    @Test
     void shouldAnswerMetadataRequests() {
         ch.writeInbound(Frames.buf(Frames.metadataRequest(3, FAKE)));
         UnsafeBuffer f = nextFrame();
@@ -131,8 +172,8 @@ class RequestHandlerTest {
         assertThat(nextError(2, ErrorCode.TOO_MANY_ROWS).message()).contains("1 to 8 rows");
         ch.writeInbound(Frames.buf(Frames.scoreRequest(3, 0, FAKE, new float[3], 1, 3)));
         assertThat(nextError(3, ErrorCode.INVALID_INPUT).message()).contains("takes 2 features");
-        ch.writeInbound(Frames.buf(Frames.scoreRequest(4, Flags.EXPLAIN, FAKE, new float[2], 1, 2)));
-        assertThat(nextError(4, ErrorCode.UNSUPPORTED).message()).contains("explanations");
+        ch.writeInbound(Frames.buf(Frames.scoreRequest(4, Flags.EXPLAIN, FAKE, new float[18], 9, 2)));
+        assertThat(nextError(4, ErrorCode.TOO_MANY_ROWS).message()).as("explanations do not lift the row limit").contains("1 to 8 rows");
         ch.writeInbound(Frames.buf(Frames.scoreRequest(5, 0, FAKE, new float[] {1, 0, 1, 9}, 2, 2)));
         ErrorDecoder invalid = nextError(5, ErrorCode.INVALID_INPUT);
         assertThat(invalid.row()).isEqualTo(1);

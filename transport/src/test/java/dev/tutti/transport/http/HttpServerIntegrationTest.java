@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tutti.engine.ensemble.Predictions;
+import dev.tutti.engine.ensemble.RowExplanation;
 import dev.tutti.transport.TransportServer;
 import dev.tutti.transport.client.HttpLoadClient;
 import dev.tutti.transport.serving.EnsembleRegistry;
@@ -207,7 +208,10 @@ class HttpServerIntegrationTest {
                         + "{\"name\":\"color\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[1]}]}", 400, "send its labels as a BYTES tensor"),
                 new Case("POST", "/v2/models/fake/infer", "{\"inputs\":[{\"name\":\"m\",\"shape\":[2,2],\"datatype\":\"BYTES\","
                         + "\"data\":[\"1\",\"red\",\"2\"]}]}", 400, "has 3 elements"),
-                new Case("POST", "/v2/models/fake/infer", "{\"parameters\":{\"explain\":true},\"inputs\":[]}", 400, "not served"),
+                new Case("POST", "/v2/models/fake/infer", "{\"parameters\":{\"explain\":true},\"inputs\":[]}", 400, "no input for feature"),
+                new Case("POST", "/v2/models/fake/infer", "{\"parameters\":{\"explain\":\"yes\"},\"inputs\":[]}", 400, "explain"),
+                new Case("POST", "/v2/models/fake/infer", "{\"parameters\":{\"explain\":true},\"inputs\":[{\"name\":\"m\",\"shape\":[1,2],"
+                        + "\"datatype\":\"BYTES\",\"data\":[\"1\",\"purple\"]}]}", 400, "unknown category 'purple'"),
                 new Case("POST", "/v2/models/fake/infer", "{\"inputs\":[{\"name\":\"m\",\"shape\":[1,2],\"datatype\":\"BYTES\","
                         + "\"data\":[\"1\",\"red\"]}],\"outputs\":[{\"name\":\"bogus\"}]}", 400, "unknown output 'bogus'"),
                 new Case("POST", "/v2/models/fake/infer", "{\"inputs\":[{\"name\":\"m\",\"shape\":[1,2],\"datatype\":\"BYTES\","
@@ -284,5 +288,78 @@ class HttpServerIntegrationTest {
         JsonNode stats = JSON.readTree(get("/v2/models/telco-churn/versions/1/stats").body());
         assertThat(stats.at("/model_stats/0/inference_stats/success/count").asLong()).isPositive();
         assertThat(JSON.readTree(get("/v2/models/stats").body()).get("model_stats")).hasSize(2);
+    }
+
+    /** {@link #perFeatureRequest} with {@code parameters} added to the request. */
+    private static String withParameters(String request, String parameters) {
+        return "{\"parameters\":" + parameters + "," + request.substring(1);
+    }
+
+    @Test
+    void shouldPutEachRowsExplanationInTheResponseParametersWhenAsked() throws Exception {
+        int n = 4;
+        HttpResponse<String> r = post("/v2/models/telco-churn/infer",
+                withParameters(perFeatureRequest(30, n), "{\"explain\":true,\"budget_ms\":5000}"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(OpenInferenceSchema.violations("inference_response", r.body())).isEmpty();
+        JsonNode parameters = JSON.readTree(r.body()).get("parameters");
+        parameters.properties().forEach(p -> assertThat(p.getValue().isValueNode())
+                .as("parameter %s is a string, number or boolean, as the protocol allows", p.getKey()).isTrue());
+        JsonNode rows = JSON.readTree(parameters.get("explanations").asText());
+        Predictions inProcess = new Predictions(telco.ensemble, n);
+        telco.ensemble.newScorer(n).score(telco.golden.encodedRows(30, n), n, 0, inProcess, true);
+        assertThat(rows).hasSize(n);
+        for (int row = 0; row < n; row++) {
+            RowExplanation want = inProcess.explanations().get(row);
+            JsonNode got = rows.get(row);
+            assertThat(got.get("row").asInt()).isEqualTo(row);
+            assertThat(got.get("output").asInt()).isEqualTo(want.output());
+            assertThat(got.get("space").asText()).isEqualTo(want.space().name().toLowerCase(java.util.Locale.ROOT));
+            assertThat(got.get("base").asDouble()).isCloseTo(want.base(), within(1e-6));
+            assertThat(got.get("combined").asDouble()).isCloseTo(want.combinedInSpace(), within(1e-6));
+            assertThat(got.get("consensus").asDouble()).isCloseTo(want.consensus(), within(1e-6));
+            JsonNode members = got.get("members");
+            assertThat(members).hasSize(want.members().size());
+            for (int m = 0; m < members.size(); m++) {
+                RowExplanation.Part w = want.members().get(m);
+                assertThat(members.get(m).get("name").asText()).isEqualTo(w.member());
+                assertThat(members.get(m).get("present").asBoolean()).isEqualTo(w.present());
+                assertThat(members.get(m).get("output").asDouble()).isCloseTo(w.output(), within(1e-6));
+                assertThat(members.get(m).get("weight").asDouble()).isCloseTo(w.weight(), within(1e-9));
+                assertThat(members.get(m).get("contribution").asDouble()).isCloseTo(w.contribution(), within(1e-6));
+            }
+        }
+    }
+
+    @Test
+    void shouldLeaveTheResponseWithoutExplanationsUnlessAsked() throws Exception {
+        for (String parameters : List.of("{}", "{\"explain\":false}")) {
+            HttpResponse<String> r = post("/v2/models/telco-churn/infer", withParameters(perFeatureRequest(0, 2), parameters));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode body = JSON.readTree(r.body());
+            assertThat(body.get("parameters").has("explanations")).as(parameters).isFalse();
+            assertThat(body.at("/parameters/members_used").asText()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void shouldExplainAMissingMembersOutputAsNull() throws Exception {
+        String json = "{\"parameters\":{\"explain\":true},\"inputs\":[{\"name\":\"m\",\"shape\":[1,2],\"datatype\":\"BYTES\","
+                + "\"data\":[\"0.25\",\"red\"]}]}";
+        var pending = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v2/models/fake/infer"))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        FakeEnsemble.Request submitted = fake.next();
+        assertThat(submitted.explain()).isTrue();
+        RowExplanation e = new RowExplanation(0, dev.tutti.combine.ContributionSpace.VALUE, 0, 0, 0.25, 1, List.of(
+                new RowExplanation.Part("a", true, 0.25, 1, 0.25), new RowExplanation.Part("b", false, Double.NaN, 0, 0)));
+        submitted.future().complete(new dev.tutti.engine.serving.ScoreResponse(new float[] {0.25f}, new int[] {0},
+                new float[][] {{0.75f, 0.25f}}, new float[] {1}, List.of("a"), List.of("b: timed out"), true, null, List.of(e)));
+        HttpResponse<String> r = pending.get();
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(OpenInferenceSchema.violations("inference_response", r.body())).isEmpty();
+        JsonNode row = JSON.readTree(JSON.readTree(r.body()).at("/parameters/explanations").asText()).get(0);
+        assertThat(row.at("/members/1/present").asBoolean()).isFalse();
+        assertThat(row.at("/members/1/output").isNull()).isTrue();
+        assertThat(row.at("/members/0/contribution").asDouble()).isEqualTo(0.25);
     }
 }
