@@ -28,8 +28,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tutti train}: parses the options, wires a {@link LibraryTrainer} to a console progress
- * display and a Ctrl-C hook, prints the CV table. Exit codes: 0 all planned members trained or
- * skipped by the budget, 1 some member failed (or the data is unusable), 130 interrupted.
+ * display and a Ctrl-C hook, prints the CV table. Exit codes: 0 when at least one member was
+ * trained and none failed (members the time budget skipped are reported, not failures), 1 when a
+ * member failed, none was trained or the data is unusable, 2 bad options, 130 interrupted (Ctrl-C).
+ *
+ * <p>Threads: picocli's thread runs the training; the shutdown hook only asks it to stop and waits
+ * (up to 30 s) until the report is printed.
  */
 @Command(name = "train", sortOptions = false,
         description = "Train a library of diverse members (XGBoost, LightGBM, random forests, linear models, MLPs) from a CSV,"
@@ -98,6 +102,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingReport report;
         try {
             report = trainer.run();
+            print(report); // before the hook is released: after Ctrl-C the JVM halts once the hook returns
         } finally {
             done.countDown();
         }
@@ -106,7 +111,6 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // the JVM is exiting (Ctrl-C): the hook is running
         }
-        print(report);
         if (report.cancelled()) {
             return 130;
         }
@@ -123,6 +127,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private static void print(TrainingReport report) {
         PrintStream out = System.out;
+        out.flush();
         out.printf(Locale.ROOT, "%nlibrary %s: %s, target classes %s, %d rows, %d folds%n", report.library(),
                 report.schema().task().name().toLowerCase(Locale.ROOT), report.schema().classes(), report.rows(), report.folds());
         out.print(report.table());

@@ -102,19 +102,17 @@ public final class LibraryTrainer {
             String name = config.memberName(recipe);
             String skip = skipReason(start, recipe, familyTime, familyCount);
             if (skip != null) {
-                results.add(MemberResult.skipped(recipe, name, skip));
-                listener.memberSkipped(i, recipe, skip);
+                MemberResult skipped = MemberResult.skipped(recipe, name, skip);
+                results.add(skipped);
+                listener.memberFinished(i, skipped);
                 continue;
             }
             listener.memberStarted(i, recipe);
             MemberResult result = trainMember(i, recipe, name, context);
-            if (result.status() == Status.SKIPPED) {
-                results.add(result);
-                listener.memberSkipped(i, recipe, result.reason());
-                continue;
+            if (result.status() != Status.SKIPPED) {
+                familyTime.merge(recipe.family(), result.took(), Duration::plus);
+                familyCount.merge(recipe.family(), 1, Integer::sum);
             }
-            familyTime.merge(recipe.family(), result.took(), Duration::plus);
-            familyCount.merge(recipe.family(), 1, Integer::sum);
             results.add(result);
             listener.memberFinished(i, result);
         }

@@ -24,9 +24,9 @@ public interface TrainingListener {
      */
     default void fitFinished(int index, MemberRecipe recipe, int fit, Duration took) {}
 
-    /** The member is done (trained and registered, or failed). */
+    /**
+     * The member is done: trained and registered, failed, or skipped (not started for the time
+     * budget or a cancellation, or dropped by a cancellation before it was registered).
+     */
     default void memberFinished(int index, MemberResult result) {}
-
-    /** The member was not started (time budget, cancellation). */
-    default void memberSkipped(int index, MemberRecipe recipe, String reason) {}
 }

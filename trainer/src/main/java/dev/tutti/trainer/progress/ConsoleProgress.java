@@ -72,15 +72,8 @@ public final class ConsoleProgress implements TrainingListener {
         };
         membersDone++;
         memberFitsDone = 0;
-        out.printf(Locale.ROOT, "%s %s  %s  | library %s%n", counter(index), result.name(), outcome, libraryProgress());
-    }
-
-    @Override
-    public void memberSkipped(int index, MemberRecipe recipe, String reason) {
-        clearBar();
-        membersDone++;
-        memberFitsDone = 0;
-        out.printf(Locale.ROOT, "%s %s  skipped: %s%n", counter(index), recipe.id(), reason);
+        String library = result.status() == MemberResult.Status.SKIPPED ? "" : "  | library " + libraryProgress();
+        out.printf(Locale.ROOT, "%s %s  %s%s%n", counter(index), result.name(), outcome, library);
     }
 
     private void drawBar(int index, MemberRecipe recipe) {

@@ -79,7 +79,14 @@ public final class ModelRegistry {
             return List.of();
         }
         try (Stream<Path> children = Files.list(dir)) {
-            return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            List<String> names = new ArrayList<>();
+            for (Path child : children.filter(Files::isDirectory).sorted().toList()) {
+                // a name whose first write was interrupted has a directory but no version yet
+                if (!versions(kind, child.getFileName().toString()).isEmpty()) {
+                    names.add(child.getFileName().toString());
+                }
+            }
+            return names;
         }
     }
 

@@ -48,6 +48,10 @@ class ModelRegistryTest {
             assertThat(staged.toList()).isEmpty();
         }
         assertThat(registry.publish("models", "m", file("x"))).isEqualTo(2);
+        assertThatThrownBy(() -> registry.publish("models", "first", (version, directory) -> {
+            throw new IOException("interrupted");
+        })).hasMessage("interrupted");
+        assertThat(registry.names("models")).containsExactly("m");
     }
 
     @Test
