@@ -49,6 +49,9 @@ import org.HdrHistogram.Recorder;
  * java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *      -cp bench/target/benchmarks.jar dev.tutti.bench.serving.ServingLoad [rounds] [seconds] [configuration regex]
  * </pre>
+ * Diagnostics: {@code -Dtutti.bench.workers=N} runs the service with N member workers (default: the
+ * cores); {@code -Dtutti.bench.latencies=true} prints the service's stage latencies (queue wait,
+ * batch formation, each member, combine) after each engine configuration.
  */
 public final class ServingLoad {
     private static final int[] CAPS = {1, 16, 64, 256};
@@ -193,7 +196,8 @@ public final class ServingLoad {
     private Result engine(int cap, int round) throws Exception {
         try (Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir);
                 EnsembleService service = EnsembleService.start(ensemble, ServiceConfig.defaults().withBatching(4096, cap, 1024)
-                        .withExecution(ExecutionConfig.defaults().withTierBudgets(List.of(Duration.ofSeconds(5)))))) {
+                        .withExecution(ExecutionConfig.defaults().withWorkers(Integer.getInteger("tutti.bench.workers", CORES))
+                                .withTierBudgets(List.of(Duration.ofSeconds(5)))))) {
             checkParity(service, ensemble);
             int clients = Math.max(1, CORES - 1);
             Semaphore window = new Semaphore(Math.max(2, 2 * cap));
@@ -224,6 +228,12 @@ public final class ServingLoad {
                 throw new IllegalStateException("engine/" + cap + ": " + failures.get() + " requests failed: " + service.metrics());
             }
             Result result = result("engine/" + cap, tally, m);
+            var metrics = service.metrics();
+            System.out.printf(Locale.ROOT, "engine/%d: %d batches, %.1f rows per batch on average (warm-up included)%n", cap,
+                    metrics.batches(), metrics.batchedRows() / (double) Math.max(1, metrics.batches()));
+            if (Boolean.getBoolean("tutti.bench.latencies")) {
+                metrics.latencies().forEach(System.out::println);
+            }
             try (PrintStream log = new PrintStream(Files.newOutputStream(hlogs.resolve("engine-" + cap + "-round-" + round + ".hlog")))) {
                 HistogramLogWriter writer = new HistogramLogWriter(log);
                 writer.outputLogFormatVersion();
