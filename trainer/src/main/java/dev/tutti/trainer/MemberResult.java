@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What became of one member of the plan.
+ * What became of one member of the plan. Built on the training thread and handed out once it is
+ * done; {@code trainerPredictions} is not copied, so callers must not modify it.
  *
  * @param name the registry name ({@code LIBRARY-ID})
  * @param version the registered version, or 0 when none was written

@@ -2,7 +2,7 @@ package dev.tutti.trainer;
 
 /**
  * The result of loading a trained member through its serving runtime and comparing its outputs on
- * some training rows with the training library's own predictions.
+ * some training rows with the training library's own predictions. Immutable.
  *
  * @param runtime the serving runtime's description, or null when none on the class path loads the format
  * @param rows rows compared

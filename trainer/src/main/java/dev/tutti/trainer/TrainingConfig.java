@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything one {@code tutti train} run needs, validated once by the constructor.
+ * Everything one {@code tutti train} run needs, validated once by the constructor. Immutable (the
+ * lists are copied); read by the training thread only.
  *
  * @param data the CSV file (a header line, then one row per example)
  * @param target the target column's name

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * What a training run did: the library version written (0 when cancelled), every member's outcome,
- * the time it took, and the CV metrics table.
+ * the time it took, and the CV metrics table. Immutable once {@link LibraryTrainer#run} returns it.
  *
  * @param members in plan order
  */

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * What schema inference found in a CSV: the input features members are served with (in the CSV's
  * column order, the target and ignored columns left out), the target and its task, and the classes
- * in class-index order (binary: negative, positive; empty for regression).
+ * in class-index order (binary: negative, positive; empty for regression). Immutable.
  *
  * @param features every feature allows missing values and a categorical one treats an unknown label
  *     as missing, so that a served member takes any row the CSV could hold

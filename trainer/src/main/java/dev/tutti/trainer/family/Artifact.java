@@ -3,7 +3,7 @@ package dev.tutti.trainer.family;
 import java.util.Map;
 
 /**
- * A saved member file and what serving needs to load it.
+ * A saved member file and what serving needs to load it. Immutable.
  *
  * @param file the file name inside the member's directory
  * @param format a {@link dev.tutti.engine.spi.ModelFormats} id

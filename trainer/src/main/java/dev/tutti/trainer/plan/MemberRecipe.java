@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * One member to train: its id within the library (part of its registry name), its family and the
  * family's hyper-parameters (numbers, strings or booleans, in a stable order; written to the
- * registry as they are).
+ * registry as they are). Immutable (the parameters are copied); safe to share between threads.
  *
  * @param id lower-case letters, digits, {@code .}, {@code -}, {@code _}; e.g. {@code xgboost-d4-lr0.1}
  * @param family a family name: {@code xgboost}, {@code lightgbm}, {@code linear}, {@code mlp}
