@@ -1,0 +1,237 @@
+package dev.tutti.gpu.dense;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import dev.tutti.engine.spi.Member;
+import dev.tutti.engine.spi.MemberException;
+import dev.tutti.engine.spi.MemberOutput;
+import dev.tutti.engine.spi.ModelSpec;
+import dev.tutti.gpu.cuda.CudaApi;
+import dev.tutti.gpu.cuda.CudaDevice;
+import dev.tutti.gpu.cuda.CudaException;
+import dev.tutti.gpu.cuda.Cublas;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.FloatBuffer;
+
+/**
+ * A dense network resident on a CUDA device. Weights and biases are uploaded once, at load. A batch
+ * is scored on the device's thread: rows into a pinned host buffer, one async copy to the device,
+ * per layer one cuBLAS SGEMM and one {@code bias_act} kernel (ping-ponging between two activation
+ * buffers), one async copy back into pinned memory, one stream synchronisation; then the output rows
+ * become the member's scores ({@link DenseOutput}).
+ *
+ * <p>Threads: {@link #score} by one engine thread at a time (the member contract); it hands the work
+ * to the device's thread and waits. Ownership: owns its device memory, pinned buffers and a reference
+ * to the {@link CudaDevice}; {@link #close} frees them all. Allocation: a batch larger than any before
+ * reallocates the activation and pinned buffers (on the device); otherwise a batch allocates only the
+ * device task and a view of the input.
+ */
+public final class GpuDenseMember implements Member {
+    /** Runtime name in logs and status. */
+    public static final String RUNTIME = "cuda-ffm";
+
+    private final ModelSpec spec;
+    private final DenseNetwork network;
+    private final DenseOutput output;
+    private final CudaDevice device;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment[] alphas;
+    private final MemorySegment beta;
+    private final long[] weights;
+    private final long[] biases;
+    private int capacity;
+    private long input;
+    private long activationA;
+    private long activationB;
+    private MemorySegment pinnedIn;
+    private MemorySegment pinnedOut;
+    private volatile boolean closed;
+
+    private GpuDenseMember(ModelSpec spec, DenseNetwork network, DenseOutput output, CudaDevice device) {
+        this.spec = spec;
+        this.network = network;
+        this.output = output;
+        this.device = device;
+        int layers = network.layers().size();
+        this.alphas = new MemorySegment[layers];
+        for (int i = 0; i < layers; i++) {
+            alphas[i] = arena.allocateFrom(JAVA_FLOAT, network.layers().get(i).alpha());
+        }
+        this.beta = arena.allocateFrom(JAVA_FLOAT, 0f);
+        this.weights = new long[layers];
+        this.biases = new long[layers];
+    }
+
+    /**
+     * Opens (or shares) device {@code ordinal} and uploads {@code network}'s weights.
+     *
+     * @throws MemberException when a CUDA call fails; nothing stays allocated
+     */
+    public static GpuDenseMember load(ModelSpec spec, CudaApi api, int ordinal, DenseNetwork network, DenseOutput output)
+            throws MemberException {
+        CudaDevice device;
+        try {
+            device = CudaDevice.acquire(api, ordinal);
+        } catch (CudaException e) {
+            throw new MemberException("member " + spec.pin() + ": CUDA device " + ordinal + " cannot be opened: " + e.getMessage(), e);
+        }
+        GpuDenseMember member = new GpuDenseMember(spec, network, output, device);
+        try {
+            device.call(member::upload);
+            return member;
+        } catch (CudaException e) {
+            member.close();
+            throw new MemberException("member " + spec.pin() + ": uploading the weights to CUDA device " + ordinal + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Void upload() {
+        for (int i = 0; i < weights.length; i++) {
+            DenseLayer layer = network.layers().get(i);
+            weights[i] = device.alloc((long) layer.weights().length * Float.BYTES);
+            biases[i] = device.alloc((long) layer.bias().length * Float.BYTES);
+            // weights go through one pinned staging buffer, synchronised before it is freed
+            long bytes = (long) Math.max(layer.weights().length, layer.bias().length) * Float.BYTES;
+            MemorySegment staging = device.allocPinned(bytes);
+            try {
+                MemorySegment.copy(layer.weights(), 0, staging, JAVA_FLOAT, 0, layer.weights().length);
+                device.upload(weights[i], staging, (long) layer.weights().length * Float.BYTES);
+                device.synchronize();
+                MemorySegment.copy(layer.bias(), 0, staging, JAVA_FLOAT, 0, layer.bias().length);
+                device.upload(biases[i], staging, (long) layer.bias().length * Float.BYTES);
+                device.synchronize();
+            } finally {
+                device.freePinned(staging);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** The network this member runs. */
+    public DenseNetwork network() {
+        return network;
+    }
+
+    /** The device it lives on. */
+    public CudaDevice device() {
+        return device;
+    }
+
+    @Override
+    public void score(FloatBuffer in, int rows, MemberOutput out) throws MemberException {
+        if (closed) {
+            throw new IllegalStateException("member " + spec.pin() + " is closed");
+        }
+        MemorySegment rowsIn = MemorySegment.ofBuffer(in.slice(0, rows * network.inputs()));
+        try {
+            device.call(() -> {
+                run(rowsIn, rows, out);
+                return null;
+            });
+        } catch (CudaException e) {
+            throw new MemberException("member " + spec.pin() + ": CUDA device " + device.ordinal() + " failed on a batch of " + rows
+                    + " rows: " + e.getMessage(), e);
+        }
+    }
+
+    /** One batch, on the device thread. */
+    private void run(MemorySegment rowsIn, int rows, MemberOutput out) {
+        ensureCapacity(rows);
+        long inBytes = (long) rows * network.inputs() * Float.BYTES;
+        MemorySegment.copy(rowsIn, 0, pinnedIn, 0, inBytes);
+        device.upload(input, pinnedIn, inBytes);
+        long x = input;
+        long y = activationA;
+        for (int i = 0; i < weights.length; i++) {
+            DenseLayer layer = network.layers().get(i);
+            // row-major Y[rows, out] = X[rows, in] W^T  ==  column-major Y^T = op_T(W) X^T
+            device.sgemm(Cublas.OP_T, Cublas.OP_N, layer.outputs(), rows, layer.inputs(), alphas[i], weights[i], layer.inputs(),
+                    x, layer.inputs(), beta, y, layer.outputs());
+            device.biasActivation(y, biases[i], rows, layer.outputs(), layer.activation().code());
+            x = y;
+            y = y == activationA ? activationB : activationA;
+        }
+        long outBytes = (long) rows * network.outputs() * Float.BYTES;
+        device.download(pinnedOut, x, outBytes);
+        device.synchronize();
+        output.write(pinnedOut, rows, network.softmax(), out);
+    }
+
+    private void ensureCapacity(int rows) {
+        if (rows <= capacity) {
+            return;
+        }
+        freeBatchBuffers();
+        int grown = Math.max(rows, 2 * capacity);
+        input = device.alloc((long) grown * network.inputs() * Float.BYTES);
+        activationA = device.alloc((long) grown * network.widest() * Float.BYTES);
+        activationB = device.alloc((long) grown * network.widest() * Float.BYTES);
+        pinnedIn = device.allocPinned((long) grown * network.inputs() * Float.BYTES);
+        pinnedOut = device.allocPinned((long) grown * network.outputs() * Float.BYTES);
+        capacity = grown;
+    }
+
+    private void freeBatchBuffers() {
+        capacity = 0;
+        if (input != 0) {
+            device.free(input);
+            input = 0;
+        }
+        if (activationA != 0) {
+            device.free(activationA);
+            activationA = 0;
+        }
+        if (activationB != 0) {
+            device.free(activationB);
+            activationB = 0;
+        }
+        if (pinnedIn != null) {
+            device.freePinned(pinnedIn);
+            pinnedIn = null;
+        }
+        if (pinnedOut != null) {
+            device.freePinned(pinnedOut);
+            pinnedOut = null;
+        }
+    }
+
+    private Void freeAll() {
+        freeBatchBuffers();
+        for (int i = 0; i < weights.length; i++) {
+            if (weights[i] != 0) {
+                device.free(weights[i]);
+                weights[i] = 0;
+            }
+            if (biases[i] != 0) {
+                device.free(biases[i]);
+                biases[i] = 0;
+            }
+        }
+        return null;
+    }
+
+    /** Frees the device memory and pinned buffers and releases the device; failures to free are not thrown. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            device.call(this::freeAll);
+        } catch (CudaException e) {
+            System.getLogger(GpuDenseMember.class.getName()).log(System.Logger.Level.WARNING,
+                    "member {0}: freeing its CUDA memory failed: {1}", spec.pin(), e.getMessage());
+        } finally {
+            device.release();
+            arena.close();
+        }
+    }
+}
