@@ -128,8 +128,9 @@ final class TrainCommand implements Callable<Integer> {
     private static void print(TrainingReport report) {
         PrintStream out = System.out;
         out.flush();
-        out.printf(Locale.ROOT, "%nlibrary %s: %s, target classes %s, %d rows, %d folds%n", report.library(),
-                report.schema().task().name().toLowerCase(Locale.ROOT), report.schema().classes(), report.rows(), report.folds());
+        String classes = report.schema().classes().isEmpty() ? "" : ", classes " + report.schema().classes();
+        out.printf(Locale.ROOT, "%nlibrary %s: %s, target '%s'%s, %d rows, %d folds%n", report.library(),
+                report.schema().task().name().toLowerCase(Locale.ROOT), report.schema().target(), classes, report.rows(), report.folds());
         out.print(report.table());
         for (MemberResult m : report.with(MemberResult.Status.FAILED)) {
             out.printf("failed:  %s: %s%n", m.name(), m.reason());
