@@ -216,14 +216,45 @@ public final class MicroBatcher<R> implements AutoCloseable {
         }
     }
 
-    /** Forms batches on the batcher thread. */
+    /**
+     * Forms batches on the batcher thread. A batch ends where the rows published so far end, but
+     * never inside a request while below the cap: a producer publishes a request's rows as one range,
+     * yet the ring can show the first of them before the rest (they are marked available one by
+     * one). A request split over two batches would see its second half wait for the first batch's
+     * members, and miss its deadline behind a slow one. So at the end of what the ring shows, the
+     * rest of an unfinished request is taken straight from the ring, waiting the moment its producer
+     * needs to publish it; those slots stay unconsumed in the ring's eyes (the processor's sequence
+     * has not passed them, so no producer can reuse them) until the processor delivers them again,
+     * and then they are skipped.
+     */
     private final class Former implements EventHandler<RowSlot> {
         private int pending;
         private int start;
         private long firstSequence;
+        /** The last sequence already taken into a batch ahead of its delivery. */
+        private long takenAhead = -1;
 
         @Override
         public void onEvent(RowSlot slot, long sequence, boolean endOfBatch) {
+            if (sequence <= takenAhead) {
+                return;
+            }
+            take(slot, sequence);
+            int cap = batch.slots().length;
+            if (endOfBatch && pending < cap) {
+                long next = sequence + 1;
+                for (int row = slot.row + 1; row < slot.rows && pending < cap; row++, next++) {
+                    awaitPublished(next);
+                    take(ring.get(next), next);
+                    takenAhead = next;
+                }
+            }
+            if (endOfBatch || pending == cap) {
+                flush();
+            }
+        }
+
+        private void take(RowSlot slot, long sequence) {
             if (pending == 0) {
                 start = slot.index;
                 firstSequence = sequence;
@@ -234,8 +265,16 @@ public final class MicroBatcher<R> implements AutoCloseable {
                 memory.put(position * width, memory, slot.index * width, width);
             }
             batch.slots()[pending++] = slot;
-            if (endOfBatch || pending == batch.slots().length) {
-                flush();
+        }
+
+        /** Waits for claimed sequence {@code s} to be published: its producer is copying rows and publishes in a finally block. */
+        private void awaitPublished(long s) {
+            for (int spins = 0; !ring.isAvailable(s); spins++) {
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
         }
 

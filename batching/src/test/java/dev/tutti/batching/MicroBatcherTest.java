@@ -49,6 +49,8 @@ class MicroBatcherTest {
         final List<String> violations = new ArrayList<>();
         final CountDownLatch gate;
         final AtomicInteger rowsSeen = new AtomicInteger();
+        /** When set, a batch smaller than this must end with the last row of a request. */
+        int cap;
 
         Recorder(CountDownLatch gate) {
             this.gate = gate;
@@ -78,6 +80,10 @@ class MicroBatcherTest {
                 }
                 rowsSeen.incrementAndGet();
             }
+            int last = batch.rows() - 1;
+            if (batch.rows() < cap && batch.rowOfRequest(last) != batch.rowsOfRequest(last) - 1) {
+                violations.add("a batch of " + batch.rows() + " rows, below the cap, ends inside request " + batch.request(last).id);
+            }
         }
 
         @Override
@@ -103,6 +109,7 @@ class MicroBatcherTest {
     @EnumSource(value = WaitStrategyKind.class, names = {"BLOCKING", "LITE_BLOCKING", "SLEEPING"})
     void shouldDeliverEveryRowOfEveryRequestExactlyOnceWithManyProducers(WaitStrategyKind wait) throws Exception {
         Recorder recorder = new Recorder(new CountDownLatch(0));
+        recorder.cap = 16;
         int producers = 4;
         int perProducer = 1500;
         Map<Integer, Request> requests = new ConcurrentHashMap<>();

@@ -29,7 +29,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port, 0 for any (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--io-threads", defaultValue = "1", description = "Network event-loop threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--io-threads", defaultValue = "0", description = "Network event-loop threads; 0: one per core (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
     @Option(names = "--max-rows", defaultValue = "1024", description = "Most rows per request (default: ${DEFAULT-VALUE}).")
@@ -39,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
     int drainSeconds;
 
     TransportConfig transportConfig() {
-        return new TransportConfig().host(host).binaryPort(binaryPort).httpPort(httpPort).ioThreads(ioThreads).maxRowsPerRequest(maxRows)
+        return new TransportConfig().host(host).binaryPort(binaryPort).httpPort(httpPort).ioThreads(ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors()).maxRowsPerRequest(maxRows)
                 .drainTimeout(Duration.ofSeconds(drainSeconds)).conclude();
     }
 

@@ -95,7 +95,8 @@ public final class TransportLoad {
             ServiceConfig serviceConfig = ServiceConfig.defaults();
             try (EnsembleService service = EnsembleService.start(ensemble, serviceConfig)) {
                 EnsembleRegistry registry = new EnsembleRegistry().register(new ServiceEnsemble(service, serviceConfig));
-                try (TransportServer server = TransportServer.start(registry, new TransportConfig().binaryPort(0).httpPort(0));
+                try (TransportServer server = TransportServer.start(registry, new TransportConfig().binaryPort(0).httpPort(0)
+                        .ioThreads(Integer.getInteger("tutti.bench.ioThreads", 1)));
                         TuttiClient client = TuttiClient.connect(new ClientConfig().port(server.binaryAddress().getPort())
                                 .timeout(Duration.ofSeconds(30)));
                         HttpLoadClient http = new HttpLoadClient("127.0.0.1", server.httpAddress().getPort(), 64)) {

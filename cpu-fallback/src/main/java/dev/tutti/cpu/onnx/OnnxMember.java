@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.tutti.cpu.common.NetworkOutput;
+import dev.tutti.engine.spi.InFlightGuard;
 import dev.tutti.engine.spi.Member;
 import dev.tutti.engine.spi.MemberException;
 import dev.tutti.engine.spi.MemberOutput;
@@ -34,7 +35,7 @@ final class OnnxMember implements Member {
     private final OrtSession session;
     private final NetworkOutput output;
     private final OnnxBindings bindings;
-    private volatile boolean closed;
+    private final InFlightGuard guard;
 
     private OnnxMember(ModelSpec spec, OrtEnvironment environment, OrtSession.SessionOptions options, OrtSession session,
             String inputName, String outputName, NetworkOutput output, boolean vectorOutput) {
@@ -44,6 +45,10 @@ final class OnnxMember implements Member {
         this.output = output;
         this.bindings = new OnnxBindings(environment, inputName, outputName, spec.schema().width(), output.columns(),
                 vectorOutput);
+        this.guard = new InFlightGuard(() -> {
+            bindings.close();
+            closeQuietly(session, options);
+        });
     }
 
     static OnnxMember load(ModelSpec spec) throws MemberException {
@@ -126,7 +131,7 @@ final class OnnxMember implements Member {
 
     @Override
     public void score(FloatBuffer input, int rows, MemberOutput out) throws MemberException {
-        if (closed) {
+        if (!guard.enter()) {
             throw new IllegalStateException("member " + spec.pin() + " is closed");
         }
         try {
@@ -137,16 +142,15 @@ final class OnnxMember implements Member {
             }
         } catch (OrtException e) {
             throw new MemberException("member " + spec.pin() + ": ONNX Runtime failed on a batch of " + rows + " rows: " + e.getMessage(), e);
+        } finally {
+            guard.exit();
         }
     }
 
+    /** Frees the session and tensors now, or when a scoring call still running on another thread returns. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            bindings.close();
-            closeQuietly(session, options);
-        }
+        guard.close();
     }
 
     private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options) {

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.tutti.cpu.common.NetworkOutput;
+import dev.tutti.engine.spi.InFlightGuard;
 import dev.tutti.engine.spi.Member;
 import dev.tutti.engine.spi.MemberException;
 import dev.tutti.engine.spi.MemberOutput;
@@ -48,7 +49,7 @@ final class TorchScriptMember implements Member {
     private ByteBuffer input = ByteBuffer.allocateDirect(0);
     private FloatBuffer inputFloats = input.asFloatBuffer();
     private Shape[] shapes = new Shape[1];
-    private volatile boolean closed;
+    private final InFlightGuard guard;
 
     private TorchScriptMember(ModelSpec spec, Model model, NetworkOutput output) {
         this.spec = spec;
@@ -58,6 +59,10 @@ final class TorchScriptMember implements Member {
         // a TorchScript module holds its own weights: the store is only passed through, so one serves every call
         this.parameters = new ParameterStore(model.getNDManager(), false);
         this.batches = model.getNDManager().newSubManager();
+        this.guard = new InFlightGuard(() -> {
+            batches.close();
+            model.close();
+        });
     }
 
     static TorchScriptMember load(ModelSpec spec) throws MemberException {
@@ -124,25 +129,26 @@ final class TorchScriptMember implements Member {
 
     @Override
     public void score(FloatBuffer rowsIn, int rows, MemberOutput out) throws MemberException {
-        if (closed) {
+        if (!guard.enter()) {
             throw new IllegalStateException("member " + spec.pin() + " is closed");
         }
         int width = spec.schema().width();
-        ByteBuffer bytes = copyRows(rowsIn, rows, width);
-        try (NDArray x = batches.create(bytes, shape(rows, width), DataType.FLOAT32);
-                NDList result = block.forward(parameters, new NDList(x), false)) {
-            output.write(result.singletonOrThrow().toByteBuffer(true), rows, out);
-        } catch (RuntimeException e) {
-            throw new MemberException("member " + spec.pin() + ": PyTorch failed on a batch of " + rows + " rows: " + e.getMessage(), e);
+        try {
+            ByteBuffer bytes = copyRows(rowsIn, rows, width);
+            try (NDArray x = batches.create(bytes, shape(rows, width), DataType.FLOAT32);
+                    NDList result = block.forward(parameters, new NDList(x), false)) {
+                output.write(result.singletonOrThrow().toByteBuffer(true), rows, out);
+            } catch (RuntimeException e) {
+                throw new MemberException("member " + spec.pin() + ": PyTorch failed on a batch of " + rows + " rows: " + e.getMessage(), e);
+            }
+        } finally {
+            guard.exit();
         }
     }
 
+    /** Frees the model and tensors now, or when a scoring call still running on another thread returns. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            batches.close();
-            model.close();
-        }
+        guard.close();
     }
 }

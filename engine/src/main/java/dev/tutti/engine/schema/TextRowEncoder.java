@@ -28,6 +28,8 @@ public final class TextRowEncoder {
     /** pandas' default missing-value markers (read_csv na_values), compared case-insensitively. */
     private static final Set<String> MISSING = Set.of("", "na", "n/a", "#n/a", "#n/a n/a", "#na", "<na>", "nan", "-nan",
             "+nan", "null", "none", "-1.#ind", "1.#ind", "-1.#qnan", "1.#qnan");
+    /** The length of the longest {@link #MISSING} marker: longer cells are never missing. */
+    private static final int LONGEST_MISSING = MISSING.stream().mapToInt(String::length).max().orElseThrow();
     /** Plain decimal numbers (no Java-only forms such as 1f, 1d or hexadecimal 0x1p3), or an infinity. */
     private static final Pattern NUMBER =
             Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(inf|infinity)", Pattern.CASE_INSENSITIVE);
@@ -132,7 +134,11 @@ public final class TextRowEncoder {
     private float parse(int f, String cell, int row) {
         FeatureSpec feature = schema.feature(f);
         String text = cell == null ? "" : cell.trim();
-        if (MISSING.contains(text.toLowerCase(Locale.ROOT))) {
+        if (!feature.isCategorical() && isPlainDecimal(text)) {
+            // the common case, without the regex and the lower-case copy: a plain decimal is never a missing marker
+            return narrow(feature, text, Double.parseDouble(text), row);
+        }
+        if (text.length() <= LONGEST_MISSING && MISSING.contains(text.toLowerCase(Locale.ROOT))) {
             if (!feature.missingAllowed()) {
                 throw new InvalidInputException(Reason.MISSING_NOT_ALLOWED, feature.name(), row,
                         "feature '" + feature.name() + "' is missing in row " + row + " and does not allow missing values");
@@ -159,6 +165,10 @@ public final class TextRowEncoder {
         double value = lower.endsWith("inf") || lower.endsWith("infinity")
                 ? (text.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
                 : Double.parseDouble(text);
+        return narrow(feature, text, value, row);
+    }
+
+    private static float narrow(FeatureSpec feature, String text, double value, int row) {
         float narrowed = (float) value;
         if (!Float.isFinite(narrowed)) {
             throw new InvalidInputException(Reason.NOT_FINITE, feature.name(), row,
@@ -166,5 +176,52 @@ public final class TextRowEncoder {
                             + (Double.isFinite(value) ? ", beyond the float32 range" : "") + "; only finite values are accepted");
         }
         return narrowed;
+    }
+
+    /**
+     * Whether {@code text} is {@code [+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?}: the finite
+     * part of {@link #NUMBER}, checked by hand (this runs for every numeric cell of every request).
+     */
+    static boolean isPlainDecimal(String text) {
+        int n = text.length();
+        int i = 0;
+        if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+            i++;
+        }
+        int intDigits = 0;
+        while (i < n && isDigit(text.charAt(i))) {
+            i++;
+            intDigits++;
+        }
+        int fracDigits = 0;
+        if (i < n && text.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(text.charAt(i))) {
+                i++;
+                fracDigits++;
+            }
+        }
+        if (intDigits == 0 && fracDigits == 0) {
+            return false;
+        }
+        if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                i++;
+            }
+            int expDigits = 0;
+            while (i < n && isDigit(text.charAt(i))) {
+                i++;
+                expDigits++;
+            }
+            if (expDigits == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

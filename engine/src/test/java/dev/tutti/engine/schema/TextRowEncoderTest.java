@@ -236,4 +236,21 @@ class TextRowEncoderTest {
     void shouldNotCallTextInfinitiesOrMissingMarkersFiniteNumbers(String cell) {
         assertThat(TextRowEncoder.isFiniteNumber(cell)).isFalse();
     }
+
+    @Test
+    void shouldRecognisePlainDecimalsExactlyAsTheNumberGrammarDoes() {
+        // the hand-written fast path must accept exactly the finite part of the documented grammar
+        java.util.regex.Pattern grammar = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "0123456789.+-eEx ";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder s = new StringBuilder();
+            int length = random.nextInt(7);
+            for (int c = 0; c < length; c++) {
+                s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = s.toString();
+            assertThat(TextRowEncoder.isPlainDecimal(text)).as("'%s'", text).isEqualTo(grammar.matcher(text).matches());
+        }
+    }
 }

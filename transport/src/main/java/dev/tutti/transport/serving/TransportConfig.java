@@ -12,7 +12,8 @@ import java.time.Duration;
  *   <tr><td>host</td><td>127.0.0.1</td><td>the address both servers bind</td></tr>
  *   <tr><td>binaryPort</td><td>7070</td><td>binary protocol port (0: any free port)</td></tr>
  *   <tr><td>httpPort</td><td>8080</td><td>HTTP port (0: any free port)</td></tr>
- *   <tr><td>ioThreads</td><td>1</td><td>Netty event-loop threads shared by both servers</td></tr>
+ *   <tr><td>ioThreads</td><td>one per core</td><td>Netty event-loop threads shared by both servers (with one, the
+ *       event loop was the bottleneck of 1-row HTTP requests on 2 cores; see docs/benchmarks.md)</td></tr>
  *   <tr><td>maxFrameBytes</td><td>4 MiB</td><td>largest binary frame; a longer one closes the connection</td></tr>
  *   <tr><td>maxHttpBodyBytes</td><td>8 MiB</td><td>largest HTTP request body (413 past it)</td></tr>
  *   <tr><td>maxRowsPerRequest</td><td>1024</td><td>most rows one request may carry</td></tr>
@@ -26,7 +27,7 @@ public final class TransportConfig {
     private String host = "127.0.0.1";
     private int binaryPort = 7070;
     private int httpPort = 8080;
-    private int ioThreads = 1;
+    private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int maxFrameBytes = 4 << 20;
     private int maxHttpBodyBytes = 8 << 20;
     private int maxRowsPerRequest = 1024;

@@ -35,7 +35,8 @@ class BinaryLimitsIntegrationTest {
     @BeforeEach
     void start() throws Exception {
         fake = new FakeEnsemble("fake", 1);
-        server = TransportServer.start(new EnsembleRegistry().register(fake), new TransportConfig().binaryPort(0).httpPort(0)
+        // one event loop: connections become active in the order they were made, so the third is the one refused
+        server = TransportServer.start(new EnsembleRegistry().register(fake), new TransportConfig().binaryPort(0).httpPort(0).ioThreads(1)
                 .maxFrameBytes(4096).maxConnections(2).idleTimeout(Duration.ofMillis(300)).drainTimeout(Duration.ofSeconds(10)));
     }
 
