@@ -145,7 +145,8 @@ public final class EnsembleService implements AutoCloseable {
         return new ServiceMetrics(counters.accepted.sum(), counters.overloaded.sum(), counters.invalid.sum(), counters.refused.sum(),
                 counters.answered.sum(), counters.degraded.sum(), counters.fallback.sum(), counters.deadlineExceeded.sum(),
                 counters.unavailable.sum(), counters.internal.sum(), batcher.stats().batches(), batcher.stats().batchedRows(),
-                batcher.backlog(), memberNames, scorer.health(), scorer.breakerOpenings(), scorer.memberCounters(), latencies);
+                batcher.backlog(), memberNames, scorer.health(), scorer.breakerOpenings(), scorer.memberCounters(), latencies,
+                ensemble.members().stream().map(MemberRuntimeUse::of).toList());
     }
 
     /** Stops accepting, answers every request already accepted, then stops the worker threads. */

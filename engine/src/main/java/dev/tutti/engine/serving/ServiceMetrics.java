@@ -27,12 +27,13 @@ import java.util.List;
  * @param breakerOpenings how many times each member's breaker opened
  * @param memberCounters each member's calls, failures, timeouts and skips
  * @param latencies queue wait, batch formation (the first row's wait for its batch), each member, combine, end to end
+ * @param runtimes each member's runtime use: where a member that can fall back (a GPU member) scores now
  */
 public record ServiceMetrics(
         long accepted, long overloaded, long invalid, long refused, long answered, long degraded, long fallback,
         long deadlineExceeded, long unavailable, long internal, long batches, long batchedRows, long backlog,
         List<String> members, List<MemberHealth.State> health, long[] breakerOpenings, List<MemberCounters.Snapshot> memberCounters,
-        List<LatencySummary> latencies) {
+        List<LatencySummary> latencies, List<MemberRuntimeUse> runtimes) {
 
     /** Requests that got no answer, for any reason after being accepted. */
     public long failed() {

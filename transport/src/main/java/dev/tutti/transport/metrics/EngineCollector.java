@@ -2,6 +2,7 @@ package dev.tutti.transport.metrics;
 
 import dev.tutti.engine.execution.LatencySummary;
 import dev.tutti.engine.execution.MemberCounters;
+import dev.tutti.engine.serving.MemberRuntimeUse;
 import dev.tutti.engine.serving.ServiceMetrics;
 import dev.tutti.transport.serving.EnsembleRegistry;
 import dev.tutti.transport.serving.ServedEnsemble;
@@ -51,6 +52,10 @@ final class EngineCollector implements MultiCollector {
         List<GaugeDataPointSnapshot> health = new ArrayList<>();
         List<SummaryDataPointSnapshot> stages = new ArrayList<>();
         List<SummaryDataPointSnapshot> members = new ArrayList<>();
+        List<GaugeDataPointSnapshot> onFallback = new ArrayList<>();
+        List<CounterDataPointSnapshot> fallbackBatches = new ArrayList<>();
+        List<CounterDataPointSnapshot> runtimeFailures = new ArrayList<>();
+        List<CounterDataPointSnapshot> runtimeRecoveries = new ArrayList<>();
         for (ServedEnsemble e : ensembles.all()) {
             ServiceMetrics m = e.metrics();
             if (m == null) {
@@ -77,6 +82,13 @@ final class EngineCollector implements MultiCollector {
                 memberCalls.add(counter(c.skippedBusy(), member.add("result", "skipped_busy")));
                 breakerOpenings.add(counter(m.breakerOpenings()[i], member));
                 health.add(new GaugeDataPointSnapshot(m.health().get(i).ordinal(), member, null));
+                MemberRuntimeUse use = m.runtimes().get(i);
+                if (use.switchable()) {
+                    onFallback.add(new GaugeDataPointSnapshot(use.onFallback() ? 1 : 0, member.add("runtime", use.activeRuntime()), null));
+                    fallbackBatches.add(counter(use.fallbackBatches(), member));
+                    runtimeFailures.add(counter(use.primaryFailures(), member));
+                    runtimeRecoveries.add(counter(use.recoveries(), member));
+                }
             }
             for (LatencySummary l : m.latencies()) {
                 if (l.stage().startsWith("member.")) {
@@ -96,6 +108,14 @@ final class EngineCollector implements MultiCollector {
                         breakerOpenings),
                 new GaugeSnapshot(new MetricMetadata("tutti_member_health", "Member circuit-breaker state: 0 healthy, 1 degraded, 2 failed"),
                         health),
+                new GaugeSnapshot(new MetricMetadata("tutti_member_on_fallback",
+                        "1 while a member that can fall back (a GPU member) is served by its fallback (the CPU twin); label runtime: the one scoring now"),
+                        onFallback),
+                new CounterSnapshot(new MetricMetadata("tutti_member_fallback_batches", "Batches a member's fallback scored"), fallbackBatches),
+                new CounterSnapshot(new MetricMetadata("tutti_member_runtime_failures", "Times a member's primary runtime failed and its fallback took over"),
+                        runtimeFailures),
+                new CounterSnapshot(new MetricMetadata("tutti_member_runtime_recoveries", "Times a member's primary runtime was brought back"),
+                        runtimeRecoveries),
                 new SummarySnapshot(new MetricMetadata("tutti_engine_stage_latency_seconds",
                         "Latency of each engine stage since start (queue wait, batch formation, combine, end to end)", Unit.SECONDS), stages),
                 new SummarySnapshot(new MetricMetadata("tutti_member_latency_seconds", "Latency of each member's batch calls since start",

@@ -30,6 +30,7 @@ public final class FakeEnsemble implements ServedEnsemble {
     private final ModelMetadata metadata;
     private final BlockingQueue<Request> submitted = new LinkedBlockingQueue<>();
     private volatile boolean ready = true;
+    private volatile ServiceMetrics metrics;
 
     public FakeEnsemble(String name, int version) {
         this.metadata = new ModelMetadata(name, version, Task.BINARY, List.of("no", "yes"), List.of("a", "b"), SCHEMA, 64);
@@ -123,8 +124,14 @@ public final class FakeEnsemble implements ServedEnsemble {
         return ready;
     }
 
+    /** What {@link #metrics()} reports from now on (none by default). */
+    public FakeEnsemble reporting(ServiceMetrics snapshot) {
+        this.metrics = snapshot;
+        return this;
+    }
+
     @Override
     public ServiceMetrics metrics() {
-        return null;
+        return metrics;
     }
 }
