@@ -3,10 +3,13 @@ package dev.tutti.transport.testing;
 import dev.tutti.engine.ensemble.Ensemble;
 import dev.tutti.engine.ensemble.EnsembleLoader;
 import dev.tutti.engine.ensemble.Predictions;
+import dev.tutti.engine.execution.ExecutionConfig;
 import dev.tutti.engine.serving.EnsembleService;
 import dev.tutti.engine.serving.ServiceConfig;
 import dev.tutti.engine.testing.GoldenSet;
 import dev.tutti.transport.serving.ServiceEnsemble;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * The bundled telco ensemble served in process, for tests over real sockets: start in
@@ -20,7 +23,10 @@ public final class Telco implements AutoCloseable {
 
     public Telco() throws Exception {
         ensemble = EnsembleLoader.withDiscoveredRuntimes().load(GoldenSet.repoRoot().resolve("ensembles/telco-churn/1"));
-        ServiceConfig config = ServiceConfig.defaults();
+        // budgets of seconds: these tests check answers and protocol, and under the default 25/100 ms a
+        // member can miss a batch on a busy 2-core machine (a right, degraded answer that differs from the reference)
+        ServiceConfig config = ServiceConfig.defaults().withExecution(ExecutionConfig.defaults()
+                .withTierBudgets(List.of(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10))));
         service = EnsembleService.start(ensemble, config);
         served = new ServiceEnsemble(service, config);
     }
