@@ -3,8 +3,8 @@ package dev.tutti.transport.http;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Netty's {@link HttpObjectAggregator} with the API's error format: a body over the limit gets
- * {@code 413 {"error": ...}} and {@code Connection: close}; the server ends its side, discards the rest
- * of the body, and closes when the client does (or after {@link #CLOSE_AFTER_MILLIS}).
+ * {@code 413 {"error": ...}} at once. The rest of the body is read and discarded (closing with it unread
+ * makes the kernel reset the connection, and a client still sending loses the answer): a keep-alive
+ * connection stays open, as with Netty's own aggregator; another is ended on our side and closed when
+ * the client closes (or after {@link #CLOSE_AFTER_MILLIS}); a request whose whole body was read is closed.
  *
  * <p>Ownership and threads as {@link HttpObjectAggregator}: it releases the parts it aggregates and
  * passes on a {@code FullHttpRequest} the next handler releases.
@@ -34,20 +36,30 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         FullHttpResponse r = Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "the request body is larger than the limit of " + maxBodyBytes + " bytes");
-        r.headers().set(HttpHeaderNames.CONNECTION, "close");
-        HttpUtil.setKeepAlive(r, false);
-        ctx.writeAndFlush(r).addListener((ChannelFutureListener) written -> {
+        if (oversized instanceof FullHttpMessage) {
+            // the whole body has been read: nothing left unread, close after the answer
+            HttpUtil.setKeepAlive(r, false);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        } else if (HttpUtil.isKeepAlive(oversized)) {
+            // as Netty's own aggregator does: answer at once, discard the rest of the body as it comes
+            // (the aggregator drops content with no message in progress), keep the connection
+            HttpUtil.setKeepAlive(r, true);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        } else {
             // closing with the rest of the body unread would make the kernel reset the connection, and a
-            // client still sending could lose the 413 before reading it: end our side only, let the
-            // aggregator discard what still comes, and close when the client has read and closed, or soon
-            if (written.isSuccess() && written.channel() instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput();
-                written.channel().eventLoop().schedule(() -> {
+            // client still sending could lose the 413: end our side only, discard what still comes, and
+            // close when the client has read and closed, or soon
+            HttpUtil.setKeepAlive(r, false);
+            ctx.writeAndFlush(r).addListener((ChannelFutureListener) written -> {
+                if (written.isSuccess() && written.channel() instanceof DuplexChannel duplex) {
+                    duplex.shutdownOutput();
+                    written.channel().eventLoop().schedule(() -> {
+                        written.channel().close();
+                    }, CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+                } else {
                     written.channel().close();
-                }, CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
-            } else {
-                written.channel().close();
-            }
-        });
+                }
+            });
+        }
     }
 }

@@ -189,8 +189,8 @@ class BinaryServerIntegrationTest {
         ModelMetadata metadata = client.metadata(ref);
         ScoreOptions explain = ScoreOptions.budget(Duration.ofSeconds(5)).withExplanations(); // no member misses on a busy machine
         ScoreResult explained = client.scoreAsync(ref, telco.rows(20, n), n, width, explain).join();
-        Predictions inProcess = new Predictions(telco.ensemble, n);
-        telco.ensemble.newScorer(n).score(telco.golden.encodedRows(20, n), n, 0, inProcess, true);
+        Predictions inProcess = new Predictions(telco.inProcess, n);
+        telco.inProcess.newScorer(n).score(telco.golden.encodedRows(20, n), n, 0, inProcess, true);
         List<RowExplanation> expected = inProcess.explanations();
 
         assertThat(explained.explained()).isTrue();

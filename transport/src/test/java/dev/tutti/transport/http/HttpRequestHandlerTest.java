@@ -100,10 +100,20 @@ class HttpRequestHandlerTest {
     }
 
     @Test
-    void shouldRefuseABodyOverTheLimitWith413AndClose() {
+    void shouldRefuseABodyOverTheLimitWith413DiscardItAndServeTheNextRequest() {
         ch.writeInbound(request("POST", "/v2/models/fake/infer", "x".repeat(3000)));
         assertThat(written()).startsWith("HTTP/1.1 413").contains("larger than the limit of 2048 bytes");
-        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.isOpen()).as("a keep-alive connection stays usable once the body is discarded").isTrue();
+        ch.writeInbound(request("GET", "/v2/health/live", ""));
+        assertThat(written()).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void shouldRefuseABodyOverTheLimitWith413AndCloseWhenTheClientAskedToClose() {
+        String body = "x".repeat(3000);
+        ch.writeInbound(Unpooled.copiedBuffer("POST /v2/models/fake/infer HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body, StandardCharsets.UTF_8));
+        assertThat(written()).startsWith("HTTP/1.1 413").contains("connection: close");
     }
 
     @Test

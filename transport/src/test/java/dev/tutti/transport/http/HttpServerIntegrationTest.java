@@ -16,6 +16,7 @@ import dev.tutti.transport.testing.OpenInferenceSchema;
 import dev.tutti.transport.testing.Telco;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -220,7 +221,12 @@ class HttpServerIntegrationTest {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + c.path()));
             b = c.body() == null ? b.method(c.method(), HttpRequest.BodyPublishers.noBody())
                     : b.method(c.method(), HttpRequest.BodyPublishers.ofString(c.body()));
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new AssertionError(c.method() + " " + c.path() + " (expecting " + c.status() + ", " + c.says() + "): " + e, e);
+            }
             assertThat(r.statusCode()).as(c.method() + " " + c.path() + ": " + r.body()).isEqualTo(c.status());
             assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
             assertThat(OpenInferenceSchema.violations("inference_error_response", r.body())).isEmpty();
@@ -306,8 +312,8 @@ class HttpServerIntegrationTest {
         parameters.properties().forEach(p -> assertThat(p.getValue().isValueNode())
                 .as("parameter %s is a string, number or boolean, as the protocol allows", p.getKey()).isTrue());
         JsonNode rows = JSON.readTree(parameters.get("explanations").asText());
-        Predictions inProcess = new Predictions(telco.ensemble, n);
-        telco.ensemble.newScorer(n).score(telco.golden.encodedRows(30, n), n, 0, inProcess, true);
+        Predictions inProcess = new Predictions(telco.inProcess, n);
+        telco.inProcess.newScorer(n).score(telco.golden.encodedRows(30, n), n, 0, inProcess, true);
         assertThat(rows).hasSize(n);
         for (int row = 0; row < n; row++) {
             RowExplanation want = inProcess.explanations().get(row);
