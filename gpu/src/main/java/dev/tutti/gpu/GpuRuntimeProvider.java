@@ -6,9 +6,9 @@ import dev.tutti.engine.spi.MemberException;
 import dev.tutti.engine.spi.MemberRuntimeProvider;
 import dev.tutti.engine.spi.ModelFormats;
 import dev.tutti.engine.spi.ModelSpec;
+import dev.tutti.engine.spi.NetworkOutput;
 import dev.tutti.gpu.cuda.CudaApi;
 import dev.tutti.gpu.dense.DenseNetwork;
-import dev.tutti.gpu.dense.DenseOutput;
 import dev.tutti.gpu.dense.GpuDenseMember;
 import dev.tutti.gpu.dense.OnnxDenseImporter;
 import java.lang.System.Logger;
@@ -103,7 +103,7 @@ public final class GpuRuntimeProvider implements MemberRuntimeProvider {
         CudaApi api = GpuDiscovery.of(settings).api()
                 .orElseThrow(() -> new MemberException("member " + spec.pin() + ": " + unavailableReason(spec).orElse("no GPU")));
         DenseNetwork network = OnnxDenseImporter.read(spec);
-        DenseOutput output = DenseOutput.of(spec, network.outputs());
+        NetworkOutput output = NetworkOutput.of(spec, network.outputs());
         TwinFallbackMember.GpuLoader loader = () -> GpuDenseMember.load(spec, api, settings.device(), network, output);
         Member gpu = loader.load();
         Member twin = null;

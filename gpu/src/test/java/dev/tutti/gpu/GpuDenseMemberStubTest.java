@@ -7,9 +7,9 @@ import dev.tutti.combine.Task;
 import dev.tutti.engine.spi.Member;
 import dev.tutti.engine.spi.MemberException;
 import dev.tutti.engine.spi.ModelSpec;
+import dev.tutti.engine.spi.NetworkOutput;
 import dev.tutti.gpu.cuda.CudaApi;
 import dev.tutti.gpu.dense.DenseNetwork;
-import dev.tutti.gpu.dense.DenseOutput;
 import dev.tutti.gpu.dense.GpuDenseMember;
 import dev.tutti.gpu.dense.OnnxDenseImporter;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ class GpuDenseMemberStubTest {
 
     private static GpuDenseMember load(ModelSpec spec) throws MemberException {
         DenseNetwork network = OnnxDenseImporter.read(spec);
-        return GpuDenseMember.load(spec, stubApi(), 0, network, DenseOutput.of(spec, network.outputs()));
+        return GpuDenseMember.load(spec, stubApi(), 0, network, NetworkOutput.of(spec, network.outputs()));
     }
 
     @Test

@@ -6,12 +6,15 @@ import dev.tutti.engine.spi.Member;
 import dev.tutti.engine.spi.MemberException;
 import dev.tutti.engine.spi.MemberOutput;
 import dev.tutti.engine.spi.ModelSpec;
+import dev.tutti.engine.spi.NetworkOutput;
 import dev.tutti.gpu.cuda.CudaApi;
 import dev.tutti.gpu.cuda.CudaDevice;
 import dev.tutti.gpu.cuda.CudaException;
 import dev.tutti.gpu.cuda.Cublas;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -19,7 +22,7 @@ import java.nio.FloatBuffer;
  * is scored on the device's thread: rows into a pinned host buffer, one async copy to the device,
  * per layer one cuBLAS SGEMM and one {@code bias_act} kernel (ping-ponging between two activation
  * buffers), one async copy back into pinned memory, one stream synchronisation; then the output rows
- * become the member's scores ({@link DenseOutput}).
+ * become the member's scores ({@link NetworkOutput}).
  *
  * <p>Threads: {@link #score} by one engine thread at a time (the member contract); it hands the work
  * to the device's thread and waits. Ownership: owns its device memory, pinned buffers and a reference
@@ -33,7 +36,7 @@ public final class GpuDenseMember implements Member {
 
     private final ModelSpec spec;
     private final DenseNetwork network;
-    private final DenseOutput output;
+    private final NetworkOutput output;
     private final CudaDevice device;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment[] alphas;
@@ -46,9 +49,11 @@ public final class GpuDenseMember implements Member {
     private long activationB;
     private MemorySegment pinnedIn;
     private MemorySegment pinnedOut;
+    /** {@link #pinnedOut} as a native-order byte buffer, the form {@link NetworkOutput} reads. */
+    private ByteBuffer pinnedOutBytes;
     private volatile boolean closed;
 
-    private GpuDenseMember(ModelSpec spec, DenseNetwork network, DenseOutput output, CudaDevice device) {
+    private GpuDenseMember(ModelSpec spec, DenseNetwork network, NetworkOutput output, CudaDevice device) {
         this.spec = spec;
         this.network = network;
         this.output = output;
@@ -68,7 +73,7 @@ public final class GpuDenseMember implements Member {
      *
      * @throws MemberException when a CUDA call fails; nothing stays allocated
      */
-    public static GpuDenseMember load(ModelSpec spec, CudaApi api, int ordinal, DenseNetwork network, DenseOutput output)
+    public static GpuDenseMember load(ModelSpec spec, CudaApi api, int ordinal, DenseNetwork network, NetworkOutput output)
             throws MemberException {
         CudaDevice device;
         try {
@@ -132,17 +137,22 @@ public final class GpuDenseMember implements Member {
         MemorySegment rowsIn = MemorySegment.ofBuffer(in.slice(0, rows * network.inputs()));
         try {
             device.call(() -> {
-                run(rowsIn, rows, out);
+                run(rowsIn, rows);
                 return null;
             });
         } catch (CudaException e) {
             throw new MemberException("member " + spec.pin() + ": CUDA device " + device.ordinal() + " failed on a batch of " + rows
                     + " rows: " + e.getMessage(), e);
         }
+        // the outputs are in pinned host memory, synchronised: read them here, off the device thread
+        if (network.softmax()) {
+            softmaxRows(pinnedOut, rows, network.outputs());
+        }
+        output.write(pinnedOutBytes, rows, out);
     }
 
-    /** One batch, on the device thread. */
-    private void run(MemorySegment rowsIn, int rows, MemberOutput out) {
+    /** One batch, on the device thread, into {@link #pinnedOut}. */
+    private void run(MemorySegment rowsIn, int rows) {
         ensureCapacity(rows);
         long inBytes = (long) rows * network.inputs() * Float.BYTES;
         MemorySegment.copy(rowsIn, 0, pinnedIn, 0, inBytes);
@@ -161,7 +171,24 @@ public final class GpuDenseMember implements Member {
         long outBytes = (long) rows * network.outputs() * Float.BYTES;
         device.download(pinnedOut, x, outBytes);
         device.synchronize();
-        output.write(pinnedOut, rows, network.softmax(), out);
+    }
+
+    /** The network's own final softmax, in place over each row, in double, rounded to float as ONNX Runtime's output is. */
+    private static void softmaxRows(MemorySegment values, int rows, int columns) {
+        for (int r = 0; r < rows; r++) {
+            long base = (long) r * columns;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < columns; k++) {
+                max = Math.max(max, values.getAtIndex(JAVA_FLOAT, base + k));
+            }
+            double sum = 0;
+            for (int k = 0; k < columns; k++) {
+                sum += Math.exp(values.getAtIndex(JAVA_FLOAT, base + k) - max);
+            }
+            for (int k = 0; k < columns; k++) {
+                values.setAtIndex(JAVA_FLOAT, base + k, (float) (Math.exp(values.getAtIndex(JAVA_FLOAT, base + k) - max) / sum));
+            }
+        }
     }
 
     private void ensureCapacity(int rows) {
@@ -175,6 +202,7 @@ public final class GpuDenseMember implements Member {
         activationB = device.alloc((long) grown * network.widest() * Float.BYTES);
         pinnedIn = device.allocPinned((long) grown * network.inputs() * Float.BYTES);
         pinnedOut = device.allocPinned((long) grown * network.outputs() * Float.BYTES);
+        pinnedOutBytes = pinnedOut.asByteBuffer().order(ByteOrder.nativeOrder());
         capacity = grown;
     }
 
@@ -199,6 +227,7 @@ public final class GpuDenseMember implements Member {
         if (pinnedOut != null) {
             device.freePinned(pinnedOut);
             pinnedOut = null;
+            pinnedOutBytes = null;
         }
     }
 

@@ -1,15 +1,13 @@
-package dev.tutti.cpu.common;
+package dev.tutti.engine.spi;
 
 import dev.tutti.combine.Task;
-import dev.tutti.engine.spi.MemberException;
-import dev.tutti.engine.spi.MemberOutput;
-import dev.tutti.engine.spi.ModelSpec;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
  * How to read a neural network's output tensor {@code [rows, columns]} (or {@code [rows]}) into a
- * member's scores, shared by the ONNX Runtime and PyTorch runtimes.
+ * member's scores, shared by every network runtime (ONNX Runtime, PyTorch, the GPU runtime), so that a
+ * member and its CPU twin answer alike.
  *
  * <ul>
  *   <li>binary: one column is P(class 1); two columns are (P(class 0), P(class 1)) and column 1 is used;

@@ -1,4 +1,4 @@
-package dev.tutti.cpu.common;
+package dev.tutti.engine.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,9 +8,6 @@ import dev.tutti.combine.ScoreMatrix;
 import dev.tutti.combine.Task;
 import dev.tutti.engine.schema.FeatureSpec;
 import dev.tutti.engine.schema.InputSchema;
-import dev.tutti.engine.spi.MemberException;
-import dev.tutti.engine.spi.MemberOutput;
-import dev.tutti.engine.spi.ModelSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
