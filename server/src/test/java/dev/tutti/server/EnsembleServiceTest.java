@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The in-process service with the real telco members, and with members that fail, hang, slow down
@@ -93,9 +95,15 @@ class EnsembleServiceTest {
         return future.get(30, TimeUnit.SECONDS);
     }
 
-    @Test
-    void shouldAnswerEveryRequestOfManyProducersWithExactlyItsOwnRows() throws Exception {
-        EnsembleService service = start(config(Duration.ofSeconds(10)));
+    /**
+     * Many producers, every answer checked against the sequential scorer. With a small batch cap and
+     * more batches in flight, requests span batches that end concurrently on different threads.
+     */
+    @ParameterizedTest(name = "cap {0}, {1} batches in flight, requests of up to {2} rows")
+    @CsvSource({"256, 2, 9", "256, 1, 9", "16, 4, 40"})
+    void shouldAnswerEveryRequestOfManyProducersWithExactlyItsOwnRows(int cap, int inFlight, int largest) throws Exception {
+        EnsembleService service = start(config(Duration.ofSeconds(10)).withBatching(4096, cap, 1024)
+                .withExecution(config(Duration.ofSeconds(10)).execution().withBatchesInFlight(inFlight)));
         int producers = 4;
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         AtomicInteger answered = new AtomicInteger();
@@ -110,7 +118,7 @@ class EnsembleServiceTest {
                     List<int[]> spans = new ArrayList<>();
                     // each producer walks the golden rows in requests of 1..9 rows, from its own offset
                     for (int from = producer * 97 % golden.rows(), n = 0; n < 120; n++) {
-                        int count = 1 + (n + producer) % 9;
+                        int count = 1 + (n + producer) % largest;
                         if (from + count > golden.rows()) {
                             from = 0;
                         }
@@ -153,6 +161,7 @@ class EnsembleServiceTest {
         assertThat(metrics.failed()).isZero();
         assertThat(metrics.latency("end-to-end").count()).isEqualTo(producers * 120);
         assertThat(metrics.batches()).isPositive().isLessThanOrEqualTo(metrics.batchedRows());
+        assertThat(faults.overlappingCalls()).as("calls of one member overlapping").isZero();
     }
 
     @Test
@@ -334,7 +343,9 @@ class EnsembleServiceTest {
 
     @Test
     void shouldFailRequestsWhoseDeadlinePassedInTheQueue() throws Exception {
-        EnsembleService service = start(config(Duration.ofMillis(300)));
+        // one batch in flight: the second request waits in the ring while the first batch waits for its members
+        EnsembleService service = start(config(Duration.ofMillis(300))
+                .withExecution(config(Duration.ofMillis(300)).execution().withBatchesInFlight(1)));
         faults.set("*", FaultInjector.Fault.HANG);
         CompletableFuture<ScoreResponse> first = service.submit(rows(0, 1), 1, 0);
         Thread.sleep(20); // let the batcher take the first request

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -35,6 +36,7 @@ final class FaultInjector {
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final AtomicReference<CountDownLatch> hangs = new AtomicReference<>(new CountDownLatch(1));
     private volatile long slowMillis = 200;
+    private final AtomicInteger overlappingCalls = new AtomicInteger();
 
     /** Makes {@code member} misbehave from its next call on ({@code "*"}: every member). */
     FaultInjector set(String member, Fault fault) {
@@ -50,6 +52,11 @@ final class FaultInjector {
     FaultInjector slowMillis(long millis) {
         this.slowMillis = millis;
         return this;
+    }
+
+    /** How many calls started while another call of the same member was running (members are one-call-at-a-time). */
+    int overlappingCalls() {
+        return overlappingCalls.get();
     }
 
     /** Lets every hanging call return (and arms a new latch for later hangs). */
@@ -103,6 +110,7 @@ final class FaultInjector {
 
     private final class Wrapped implements Member {
         private final Member real;
+        private final AtomicInteger inCall = new AtomicInteger();
 
         Wrapped(Member real) {
             this.real = real;
@@ -115,6 +123,17 @@ final class FaultInjector {
 
         @Override
         public void score(FloatBuffer input, int rows, MemberOutput out) throws MemberException {
+            if (inCall.incrementAndGet() > 1) {
+                overlappingCalls.incrementAndGet();
+            }
+            try {
+                faultyScore(input, rows, out);
+            } finally {
+                inCall.decrementAndGet();
+            }
+        }
+
+        private void faultyScore(FloatBuffer input, int rows, MemberOutput out) throws MemberException {
             Fault fault = faultOf(spec());
             switch (fault) {
                 case THROW -> throw new MemberException("injected fault in " + spec().pin());

@@ -49,13 +49,18 @@ import org.HdrHistogram.Recorder;
  * java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *      -cp bench/target/benchmarks.jar dev.tutti.bench.serving.ServingLoad [rounds] [seconds] [configuration regex]
  * </pre>
- * Diagnostics: {@code -Dtutti.bench.workers=N} runs the service with N member workers (default: the
+ * {@code engine1/N} is the service with one batch in flight (each batch waits for its slowest member
+ * before the next starts), beside the default of {@code engine/N}. Diagnostics:
+ * {@code -Dtutti.bench.inflight=K} runs {@code engine/N} with K batches in flight;
+ * {@code -Dtutti.bench.workers=N} runs the service with N member workers (default: the
  * cores); {@code -Dtutti.bench.latencies=true} prints the service's stage latencies (queue wait,
  * batch formation, each member, combine) after each engine configuration.
  */
 public final class ServingLoad {
     private static final int[] CAPS = {1, 16, 64, 256};
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** Batches in flight of the {@code engine/N} configurations (the service's default unless set). */
+    private static final int INFLIGHT = Integer.getInteger("tutti.bench.inflight", ExecutionConfig.defaults().batchesInFlight());
 
     private final GoldenSet golden = GoldenSet.load("telco");
     private final Path ensembleDir = GoldenSet.repoRoot().resolve("ensembles/telco-churn/1");
@@ -86,6 +91,9 @@ public final class ServingLoad {
         for (int cap : CAPS) {
             configurations.add("direct/" + cap);
             configurations.add("engine/" + cap);
+            if (cap >= 64) {
+                configurations.add("engine1/" + cap);
+            }
         }
         configurations.add("naive/1");
         configurations.removeIf(c -> !c.matches(only));
@@ -99,7 +107,8 @@ public final class ServingLoad {
                 int cap = Integer.parseInt(parts[1]);
                 Result result = switch (parts[0]) {
                     case "direct" -> direct(cap);
-                    case "engine" -> engine(cap, round);
+                    case "engine" -> engine(name, cap, round, INFLIGHT);
+                    case "engine1" -> engine(name, cap, round, 1);
                     default -> naive();
                 };
                 byConfiguration.get(index).add(result);
@@ -192,15 +201,19 @@ public final class ServingLoad {
         }
     }
 
-    /** The service with batch cap {@code cap}; clients keep 2 x cap one-row requests in flight. */
-    private Result engine(int cap, int round) throws Exception {
+    /**
+     * The service with batch cap {@code cap} and {@code inFlight} batches scored at once; clients keep
+     * (inFlight + 1) x cap one-row requests in flight, enough to keep every batch full.
+     */
+    private Result engine(String name, int cap, int round, int inFlight) throws Exception {
         try (Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir);
                 EnsembleService service = EnsembleService.start(ensemble, ServiceConfig.defaults().withBatching(4096, cap, 1024)
                         .withExecution(ExecutionConfig.defaults().withWorkers(Integer.getInteger("tutti.bench.workers", CORES))
-                                .withTierBudgets(List.of(Duration.ofSeconds(5)))))) {
+                                .withTierBudgets(List.of(Duration.ofSeconds(5))).withBatchesInFlight(inFlight)))) {
             checkParity(service, ensemble);
             int clients = Math.max(1, CORES - 1);
-            Semaphore window = new Semaphore(Math.max(2, 2 * cap));
+            int outstanding = Math.max(2, (inFlight + 1) * cap);
+            Semaphore window = new Semaphore(outstanding);
             Tally tally = new Tally();
             AtomicLong failures = new AtomicLong();
             float[][] requests = new float[golden.rows()][];
@@ -223,18 +236,18 @@ public final class ServingLoad {
                     });
                 };
             });
-            window.acquire(Math.max(2, 2 * cap)); // let the last requests finish
+            window.acquire(outstanding); // let the last requests finish
             if (failures.get() > 0) {
-                throw new IllegalStateException("engine/" + cap + ": " + failures.get() + " requests failed: " + service.metrics());
+                throw new IllegalStateException(name + ": " + failures.get() + " requests failed: " + service.metrics());
             }
-            Result result = result("engine/" + cap, tally, m);
+            Result result = result(name, tally, m);
             var metrics = service.metrics();
-            System.out.printf(Locale.ROOT, "engine/%d: %d batches, %.1f rows per batch on average (warm-up included)%n", cap,
+            System.out.printf(Locale.ROOT, "%s: %d batches, %.1f rows per batch on average (warm-up included)%n", name,
                     metrics.batches(), metrics.batchedRows() / (double) Math.max(1, metrics.batches()));
             if (Boolean.getBoolean("tutti.bench.latencies")) {
                 metrics.latencies().forEach(System.out::println);
             }
-            try (PrintStream log = new PrintStream(Files.newOutputStream(hlogs.resolve("engine-" + cap + "-round-" + round + ".hlog")))) {
+            try (PrintStream log = new PrintStream(Files.newOutputStream(hlogs.resolve(name.replace('/', '-') + "-round-" + round + ".hlog")))) {
                 HistogramLogWriter writer = new HistogramLogWriter(log);
                 writer.outputLogFormatVersion();
                 writer.outputLegend();
