@@ -15,7 +15,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +27,9 @@ import java.util.stream.IntStream;
  * its deadline with the members that answered in time:
  *
  * <ol>
- *   <li>the caller takes a free {@link InFlightBatch} ({@link #acquire}, which waits while
- *       {@code batchesInFlight} batches are being scored), loads its rows and {@link #dispatch}es it;
+ *   <li>the caller takes a free {@link InFlightBatch} ({@link #acquire}: a full batch waits while
+ *       {@code batchesInFlight} batches are being scored, a partial one until none is), loads its
+ *       rows and {@link #dispatch}es it;
  *   <li>members whose circuit breaker is open, or that are stuck in a call past its deadline, are
  *       skipped; every other member gets the batch in its mailbox ({@link MemberRunner}: members are
  *       actors working through their batches in order, one call at a time, on the worker pool);
@@ -81,7 +81,7 @@ public final class ConcurrentScorer implements AutoCloseable {
     private final MemberRunner[] runners;
     private final ThreadPoolExecutor pool;
     private final InFlightBatch[] batches;
-    private final ArrayBlockingQueue<InFlightBatch> free;
+    private final FreeBatches free;
     private final DeadlineWatch deadlines;
     private final int[] fallbackOrder;
     private final double totalWeight;
@@ -114,11 +114,10 @@ public final class ConcurrentScorer implements AutoCloseable {
         this.totalWeight = total;
         this.fallbackOrder = fallbackOrder();
         this.batches = new InFlightBatch[config.batchesInFlight()];
-        this.free = new ArrayBlockingQueue<>(batches.length);
         for (int b = 0; b < batches.length; b++) {
             batches[b] = new InFlightBatch(b, ensemble, capacity);
-            free.add(batches[b]);
         }
+        this.free = new FreeBatches(batches);
         pool.prestartAllCoreThreads();
         this.deadlines = new DeadlineWatch("tutti-deadlines-" + manifest.pin());
     }
@@ -153,17 +152,19 @@ public final class ConcurrentScorer implements AutoCloseable {
     }
 
     /**
-     * A free batch to {@link InFlightBatch#load} and {@link #dispatch}; waits while every batch is in
-     * flight (at most until the oldest one's deadline: the deadline thread ends it then).
+     * A free batch for {@code rows} rows, to {@link InFlightBatch#load} and {@link #dispatch}. A
+     * nearly full batch (at least 7/8 of the capacity) waits only while every batch is in flight; a
+     * smaller one waits until no batch is in flight (see {@link FreeBatches}). The wait ends at the
+     * latest at the deadlines of the batches in flight (the deadline thread ends them then).
      *
      * @throws IllegalStateException when interrupted while waiting, or closed
      */
-    public InFlightBatch acquire() {
+    public InFlightBatch acquire(int rows) {
         if (closed) {
             throw new IllegalStateException("the scorer of " + manifest.pin() + " is closed");
         }
         try {
-            return free.take();
+            return free.take(rows < capacity - capacity / 8);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a batch in flight to end", e);
@@ -172,7 +173,7 @@ public final class ConcurrentScorer implements AutoCloseable {
 
     /** Gives back a batch taken by {@link #acquire} without dispatching it. */
     public void release(InFlightBatch batch) {
-        free.add(batch);
+        free.put(batch);
     }
 
     /**
@@ -182,7 +183,7 @@ public final class ConcurrentScorer implements AutoCloseable {
      */
     public void dispatch(InFlightBatch batch, long deadlineNanos) {
         if (closed) {
-            free.add(batch);
+            free.put(batch);
             throw new IllegalStateException("the scorer of " + manifest.pin() + " is closed");
         }
         long now = System.nanoTime();
@@ -252,7 +253,7 @@ public final class ConcurrentScorer implements AutoCloseable {
         } catch (Throwable error) {
             failed(batch, error);
         } finally {
-            free.add(batch);
+            free.put(batch);
         }
     }
 
@@ -362,11 +363,12 @@ public final class ConcurrentScorer implements AutoCloseable {
                 limit = deadline + TimeUnit.SECONDS.toNanos(2);
             }
         }
-        while (free.size() < batches.length && System.nanoTime() - limit < 0) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        if (free.size() < batches.length) {
-            LOG.log(Level.WARNING, "ensemble {0}: {1} batches still in flight at close", manifest.pin(), batches.length - free.size());
+        try {
+            if (!free.awaitIdle(limit)) {
+                LOG.log(Level.WARNING, "ensemble {0}: {1} batches still in flight at close", manifest.pin(), free.inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         deadlines.stop();
         pool.shutdownNow();
@@ -374,15 +376,20 @@ public final class ConcurrentScorer implements AutoCloseable {
 
     /**
      * The thread that ends batches whose deadline passes before their members answered. It sleeps
-     * until the earliest deadline of the open batches; a dispatch wakes it only when the new deadline
-     * is earlier than the one it sleeps for (or it sleeps with nothing to watch), so under load it
-     * wakes about once per deadline budget, not once per batch.
+     * until the earliest deadline of the open batches, or, when none is open but batches came
+     * recently, for a short horizon; a dispatch wakes it only when the new deadline is earlier than
+     * the time it sleeps until, or when it sleeps with nothing to watch after a quiet second. Under
+     * load it wakes about once per horizon or deadline budget, not once per batch.
      */
     private final class DeadlineWatch implements Runnable {
+        private static final long HORIZON_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+        private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+
         private final Thread thread;
         private volatile boolean running = true;
         private volatile boolean idle = true;
         private volatile long watching;
+        private volatile long lastDispatch;
 
         DeadlineWatch(String name) {
             this.thread = Thread.ofPlatform().daemon().name(name).start(this);
@@ -390,6 +397,7 @@ public final class ConcurrentScorer implements AutoCloseable {
 
         /** Called after a batch with this deadline was opened. */
         void watch(long deadlineNanos) {
+            lastDispatch = System.nanoTime();
             if (idle || deadlineNanos - watching < 0) {
                 LockSupport.unpark(thread);
             }
@@ -409,22 +417,25 @@ public final class ConcurrentScorer implements AutoCloseable {
                         finish(batch);
                     }
                 }
-                long earliest = earliestOpenDeadline();
-                watching = earliest;
-                idle = earliest == Long.MAX_VALUE;
+                long horizon = now + HORIZON_NANOS;
+                long until = earliestOpenDeadline(horizon);
+                boolean quiet = until == horizon && now - lastDispatch > QUIET_NANOS;
+                watching = until;
+                idle = quiet;
                 // a batch opened while we scanned saw the old watch: look once more before sleeping
-                if (earliestOpenDeadline() != earliest) {
+                if (earliestOpenDeadline(horizon) != until) {
                     continue;
                 }
-                if (idle) {
+                if (quiet) {
                     LockSupport.park(this);
                 } else {
-                    LockSupport.parkNanos(this, earliest - System.nanoTime());
+                    LockSupport.parkNanos(this, until - System.nanoTime());
                 }
             }
         }
 
-        private long earliestOpenDeadline() {
+        /** The earliest deadline of the open batches, or {@code horizon} when none is open. */
+        private long earliestOpenDeadline(long horizon) {
             long earliest = Long.MAX_VALUE;
             for (InFlightBatch batch : batches) {
                 long deadline = batch.openDeadline();
@@ -432,7 +443,7 @@ public final class ConcurrentScorer implements AutoCloseable {
                     earliest = deadline;
                 }
             }
-            return earliest;
+            return earliest == Long.MAX_VALUE ? horizon : earliest;
         }
     }
 }

@@ -121,6 +121,9 @@ public final class InFlightBatch {
 
     /** Member {@code member} will not be called for this batch, because of {@code why}. */
     synchronized void skip(int member, String why) {
+        if (!open) {
+            return; // the deadline passed during the dispatch: the batch was ended without this member
+        }
         state[member] = SKIPPED;
         out.present[member] = false;
         out.memberErrors[member] = why;
@@ -129,7 +132,7 @@ public final class InFlightBatch {
 
     /** The dispatcher is done; true when that was the last count (every member skipped or already answered). */
     synchronized boolean dispatched() {
-        return release();
+        return open && release();
     }
 
     /** Whether member {@code member} may start its call of epoch {@code epoch} now; marks it running. */

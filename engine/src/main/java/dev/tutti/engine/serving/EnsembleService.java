@@ -228,7 +228,7 @@ public final class EnsembleService implements AutoCloseable {
             if (deadline == Long.MAX_VALUE) {
                 return;
             }
-            InFlightBatch scoring = scorer.acquire(); // waits while every batch is in flight
+            InFlightBatch scoring = scorer.acquire(batch.rows()); // waits while the batches in flight are too many
             if (System.nanoTime() - deadline >= 0) { // waited past the earliest deadline
                 deadline = failExpired(batch);
                 if (deadline == Long.MAX_VALUE) {
