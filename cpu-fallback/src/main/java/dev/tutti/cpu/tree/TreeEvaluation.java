@@ -12,7 +12,7 @@ import java.util.Locale;
  * The member option {@value #OPTION} that picks how a tree member is evaluated: {@value #AUTO}
  * (default: a {@link BatchTreeEvaluator#adaptive} evaluator that times every suitable algorithm on
  * the first rows and keeps the fastest), one {@link TreeAlgorithm} by name ({@code traversal},
- * {@code quickscorer}, {@code vquickscorer}), or {@value #REFERENCE} (the row-at-a-time reference
+ * {@code quickscorer}, {@code vquickscorer}, {@code bitslice}), or {@value #REFERENCE} (the row-at-a-time reference
  * evaluator, {@link dev.tutti.cpu.tree.model.TreeEnsemble#predict}).
  *
  * <p>Threads: stateless.
@@ -40,7 +40,7 @@ final class TreeEvaluation {
                         + spec.option(OPTION, "") + "' is not one of " + choices()));
         if (!algorithm.supports(model)) {
             throw new MemberException("member " + spec.pin() + ": option " + OPTION + "='" + value
-                    + "' cannot evaluate " + model.description() + " (QuickScorer needs trees of at most 64 leaves)");
+                    + "' cannot evaluate " + model.description() + " (" + algorithm + " needs " + algorithm.requirements() + ")");
         }
         return BatchTreeEvaluator.create(model, algorithm);
     }

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * predictions are bit-for-bit those of the reference evaluator.
  */
 class BatchEvaluatorContractTest {
-    private static final int[] BATCHES = {1, 7, 64, 65, 130, 3, 200};
+    private static final int[] BATCHES = {1, 7, 300, 64, 65, 130, 3, 200};
     private static final int ROWS = 600;
 
     record Model(String name, TreeEnsemble model) {
@@ -53,6 +53,13 @@ class BatchEvaluatorContractTest {
             models.add(new Model("random averaged " + seed, RandomForests.averagedMulticlass(seed)));
         }
         models.add(new Model("random chains", RandomForests.chains(4)));
+        for (long seed = 1; seed <= 2; seed++) {
+            models.add(new Model("random numeric float32 " + seed, RandomForests.numeric(seed, true, 8, 120)));
+            models.add(new Model("random numeric double " + seed, RandomForests.numeric(seed, false, 8, 120)));
+            models.add(new Model("random numeric shallow " + seed, RandomForests.numeric(seed, true, 3, 120)));
+        }
+        models.add(new Model("random numeric deep", RandomForests.numeric(7, false, 12, 120)));
+        models.add(new Model("random numeric fine grid", RandomForests.numeric(8, true, 8, 4000)));
         for (String dataset : GoldenSet.DATASETS) {
             GoldenSet golden = GoldenSet.load(dataset);
             for (ModelSpec m : golden.members()) {

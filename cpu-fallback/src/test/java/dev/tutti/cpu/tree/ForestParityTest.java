@@ -1,6 +1,7 @@
 package dev.tutti.cpu.tree;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tutti.cpu.tree.batch.BatchTreeEvaluator;
@@ -8,6 +9,7 @@ import dev.tutti.cpu.tree.batch.TreeAlgorithm;
 import dev.tutti.cpu.tree.lightgbm.LightGbmModelReader;
 import dev.tutti.cpu.tree.model.TreeEnsemble;
 import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -89,6 +91,17 @@ class ForestParityTest {
                 System.arraycopy(out, 0, result[r], 0, values);
             }
             return result;
+        }
+        if (!evaluation.equals("adaptive") && !TreeAlgorithm.valueOf(evaluation).supports(model)) {
+            // these forests have categorical splits, which only BITSLICE refuses: it must say so at
+            // construction, and the forest is then checked with the reference evaluator
+            TreeAlgorithm algorithm = TreeAlgorithm.valueOf(evaluation);
+            assertThat(algorithm).isEqualTo(TreeAlgorithm.BITSLICE);
+            assertThat(IntStream.range(0, model.nodeCount())
+                    .anyMatch(n -> (model.splitFlags(n) & TreeEnsemble.CATEGORICAL) != 0)).isTrue();
+            assertThatThrownBy(() -> BatchTreeEvaluator.create(model, algorithm))
+                    .isInstanceOf(IllegalArgumentException.class);
+            return evaluate(model, "reference", rows, margins);
         }
         BatchTreeEvaluator evaluator = evaluation.equals("adaptive")
                 ? BatchTreeEvaluator.adaptive(model)

@@ -65,6 +65,45 @@ final class RandomForests {
         return b.build();
     }
 
+    /**
+     * Numeric splits only (every kind but categorical), thresholds on a grid of {@code grid} values
+     * per feature, trees of up to {@code maxDepth} levels: XGBoost-like float32 binary, or
+     * LightGBM-like double sums over 3 groups. With a grid of at most 120 and depth at most 8 it is
+     * what {@link dev.tutti.cpu.tree.batch.TreeAlgorithm#BITSLICE} evaluates.
+     */
+    static TreeEnsemble numeric(long seed, boolean float32, int maxDepth, int grid) throws TreeModelException {
+        Random random = new Random(seed);
+        int groups = float32 ? 1 : 3;
+        TreeEnsemble.Builder b = TreeEnsemble.builder(groups).featureCount(FEATURES)
+                .accumulation(float32 ? Accumulation.FLOAT32 : Accumulation.FLOAT64)
+                .description("random numeric " + seed);
+        if (float32) {
+            b.link(Link.SIGMOID).task(Task.BINARY, 2).baseMargin(new double[] {(float) -0.3});
+        } else {
+            b.link(Link.SOFTMAX).task(Task.MULTICLASS, groups).baseMargin(new double[] {0.1, -0.2, 0.3});
+        }
+        for (int t = 0; t < 60; t++) {
+            b.tree(numericNode(b, random, 0, maxDepth, float32, grid), t % groups);
+        }
+        b.tree(b.leaf(float32 ? 0.75f : 0.75), 0);
+        return b.build();
+    }
+
+    private static int numericNode(TreeEnsemble.Builder b, Random random, int depth, int maxDepth, boolean float32, int grid) {
+        if (depth == maxDepth || (depth > 0 && random.nextInt(6) == 0)) {
+            double value = random.nextGaussian();
+            return b.leaf(float32 ? (float) value : value);
+        }
+        int feature = 1 + random.nextInt(FEATURES - 1);
+        double threshold = (random.nextInt(grid) - grid / 2) / 8.0;
+        boolean inclusive = !float32 && random.nextBoolean();
+        boolean zeroAsMissing = !float32 && random.nextInt(4) == 0;
+        int split = b.numericSplit(feature, threshold, inclusive, random.nextBoolean(), zeroAsMissing);
+        b.children(split, numericNode(b, random, depth + 1, maxDepth, float32, grid),
+                numericNode(b, random, depth + 1, maxDepth, float32, grid));
+        return split;
+    }
+
     private static int node(TreeEnsemble.Builder b, Random random, int depth, int maxDepth, boolean float32) {
         if (depth == maxDepth || (depth > 0 && random.nextInt(5) == 0)) {
             double value = random.nextGaussian();

@@ -121,20 +121,42 @@ class TreeEvaluationOptionTest {
     }
 
     @Test
+    void bitSliceIsChosenByNameOrTriedByAutoOnNumericTrees() throws Exception {
+        Path file = model("chain6.txt", chain(6));
+        float[] rows = new float[100 * 3];
+        for (int r = 0; r < 100; r++) {
+            rows[r * 3] = r % 10 == 0 ? Float.NaN : r * 0.07f - 1.5f;
+        }
+        try (Member bitSlice = provider.load(spec(file, "bitslice"));
+                Member auto = provider.load(spec(file, "auto"));
+                Member reference = provider.load(spec(file, "reference"))) {
+            assertThat(((TreeMember) bitSlice).evaluation()).startsWith("BITSLICE");
+            assertThat(((TreeMember) auto).evaluation()).contains("trial of [TRAVERSAL, QUICKSCORER, VQUICKSCORER, BITSLICE]");
+            float[] expected = score(reference, rows, 100);
+            assertThat(score(bitSlice, rows, 100)).containsExactly(expected);
+            assertThat(score(auto, rows, 100)).containsExactly(expected);
+        }
+    }
+
+    @Test
     void anUnknownAlgorithmIsRefusedWithTheChoices() throws Exception {
         Path file = model("lgbm.txt", TreeFixtures.LGB_ZERO);
         assertThatThrownBy(() -> provider.load(spec(file, "fastest")))
                 .isInstanceOf(MemberException.class)
                 .hasMessageContaining("algorithm='fastest'")
-                .hasMessageContaining("auto, traversal, quickscorer, vquickscorer, reference");
+                .hasMessageContaining("auto, traversal, quickscorer, vquickscorer, bitslice, reference");
     }
 
     @Test
-    void quickScorerIsRefusedForTreesOfMoreThan64LeavesAndAutoLeavesItOut() throws Exception {
+    void quickScorerAndBitSliceAreRefusedForLongChainsAndAutoLeavesThemOut() throws Exception {
         Path file = model("chain.txt", chain(70));
         assertThatThrownBy(() -> provider.load(spec(file, "quickscorer")))
                 .isInstanceOf(MemberException.class)
                 .hasMessageContaining("at most 64 leaves");
+        assertThatThrownBy(() -> provider.load(spec(file, "bitslice")))
+                .isInstanceOf(MemberException.class)
+                .hasMessageContaining("BITSLICE needs")
+                .hasMessageContaining("trees of at most 8 levels");
         float[] rows = new float[100 * 3];
         for (int r = 0; r < 100; r++) {
             rows[r * 3] = r - 10.5f;

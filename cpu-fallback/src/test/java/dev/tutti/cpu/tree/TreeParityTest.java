@@ -1,5 +1,6 @@
 package dev.tutti.cpu.tree;
 
+import dev.tutti.cpu.tree.batch.TreeAlgorithm;
 import dev.tutti.cpu.tree.model.TreeEnsemble;
 import dev.tutti.cpu.tree.model.TreeModelException;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reproduces its reference library's outputs (XGBoost 1.7.4 python, LightGBM 3.3.5 lightgbmlib),
  * one row at a time and in batches of 256, including the rows with missing values: with every
  * evaluation the member option {@code algorithm} offers (the reference evaluator, each batch
- * algorithm, and {@code auto}, which times them on the first rows).
+ * algorithm, and {@code auto}, which times them on the first rows); {@code bitslice} on the members
+ * it supports (numeric splits, depth at most 8).
  *
  * <p>Bounds: 1e-6 absolute. Member outputs are float32 (the engine's score matrix), so an output
  * whose magnitude makes one float32 ulp larger than that (diamonds prices in the thousands) is
@@ -34,14 +36,24 @@ class TreeParityTest {
     private static final double TOLERANCE = 1e-6;
     private static final JavaTreeRuntimeProvider PROVIDER = new JavaTreeRuntimeProvider();
 
-    private static final List<String> EVALUATIONS = List.of("reference", "traversal", "quickscorer", "vquickscorer", "auto");
+    private static final List<String> EVALUATIONS = List.of("reference", "traversal", "quickscorer", "vquickscorer", "bitslice", "auto");
 
     static Stream<Arguments> members() {
         return GoldenSet.DATASETS.stream()
                 .map(GoldenSet::load)
                 .flatMap(golden -> golden.members().stream()
                         .filter(m -> PROVIDER.formats().contains(m.format()))
-                        .flatMap(m -> EVALUATIONS.stream().map(e -> Arguments.of(golden.dataset(), m.name(), e))));
+                        .flatMap(m -> EVALUATIONS.stream()
+                                .filter(e -> !e.equals("bitslice") || TreeAlgorithm.BITSLICE.supports(parse(m)))
+                                .map(e -> Arguments.of(golden.dataset(), m.name(), e))));
+    }
+
+    private static TreeEnsemble parse(ModelSpec m) {
+        try {
+            return JavaTreeRuntimeProvider.parse(m.format(), m.artifact());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Stream<Arguments> models() {

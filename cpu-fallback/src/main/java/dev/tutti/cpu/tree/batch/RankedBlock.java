@@ -55,6 +55,15 @@ final class RankedBlock {
         return Arrays.binarySearch(thresholds[columns.column(model, node)], threshold) + 1;
     }
 
+    /** The highest rank a numeric column can hold: its number of distinct thresholds, the largest over the columns. */
+    int maxRank() {
+        int max = 0;
+        for (float[] t : thresholds) {
+            max = Math.max(max, t.length);
+        }
+        return max;
+    }
+
     /** Fills the block with input rows {@code from .. from + rows}, staged through a row tile. */
     void fill(FloatBuffer input, int from, int rows, int width) {
         for (int done = 0; done < rows; done += stage.rows) {

@@ -35,6 +35,11 @@ public enum TreeAlgorithm {
         }
 
         @Override
+        public String requirements() {
+            return "trees of at most 64 leaves";
+        }
+
+        @Override
         ForestKernel kernel(TreeEnsemble model, TileColumns columns) {
             return new QuickScorerKernel(model, columns, ROW_TILE);
         }
@@ -55,13 +60,47 @@ public enum TreeAlgorithm {
         ForestKernel kernel(TreeEnsemble model, TileColumns columns) {
             return new VQuickScorerKernel(model, columns, VQuickScorerKernel.blockRowsFor(columns));
         }
+    },
+    /**
+     * Bit-sliced routing: 64 rows walk a tree together in the bits of 64-bit words, one 512-bit byte
+     * compare per split for all 64 rows, bitwise multiplexers down the tree padded to a complete
+     * tree, and SIMD permutes from leaf slots to values ({@link BitSliceKernel}). Needs the
+     * {@code jdk.incubator.vector} module, numeric splits only, trees of at most 8 levels and at
+     * most 255 distinct thresholds per feature (XGBoost's {@code hist} models fit); its cost follows
+     * the trees' padded size, so it wins on dense depth-wise trees.
+     */
+    BITSLICE {
+        @Override
+        public boolean supports(TreeEnsemble model) {
+            return VECTOR_API && BitSliceKernel.supports(model);
+        }
+
+        @Override
+        public String requirements() {
+            return "the JVM option --add-modules=jdk.incubator.vector, numeric splits only, trees of at most "
+                    + BitSliceKernel.MAX_DEPTH + " levels and at most " + BitSliceKernel.MAX_THRESHOLDS
+                    + " distinct thresholds per feature";
+        }
+
+        @Override
+        ForestKernel kernel(TreeEnsemble model, TileColumns columns) {
+            return new BitSliceKernel(model, columns);
+        }
     };
+
+    /** Whether the JVM resolved the Vector API module (started with {@code --add-modules=jdk.incubator.vector}). */
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     /** Rows per block of the row-at-a-time kernels: enough independent walks to overlap, small enough for L1. */
     static final int ROW_TILE = 64;
 
     /** Whether this algorithm can evaluate {@code model}. */
     public abstract boolean supports(TreeEnsemble model);
+
+    /** What a model needs for {@link #supports} to hold, for error messages ("any model" when nothing). */
+    public String requirements() {
+        return "any model";
+    }
 
     abstract ForestKernel kernel(TreeEnsemble model, TileColumns columns);
 }
