@@ -10,7 +10,7 @@ import java.util.List;
 final class Contenders {
     /** Tutti's evaluations and the libraries; each model gets those that apply to it. */
     static final List<String> NAMES = List.of(
-            "tutti-auto", "tutti-traversal", "tutti-quickscorer", "tutti-vquickscorer", "reference", "xgboost4j",
+            "tutti-auto", "tutti-traversal", "tutti-quickscorer", "tutti-vquickscorer", "tutti-bitslice", "reference", "xgboost4j",
             "xgboost4j-inplace", "lightgbm");
 
     private Contenders() {}
@@ -21,6 +21,7 @@ final class Contenders {
             case "xgboost4j", "xgboost4j-inplace" -> model.isXGBoost();
             case "lightgbm" -> !model.isXGBoost();
             case "tutti-quickscorer" -> TreeAlgorithm.QUICKSCORER.supports(parse(model));
+            case "tutti-bitslice" -> TreeAlgorithm.BITSLICE.supports(parse(model));
             default -> true;
         };
     }
@@ -42,6 +43,7 @@ final class Contenders {
             case "tutti-traversal" -> new MemberContender(model, "traversal", maxBatch);
             case "tutti-quickscorer" -> new MemberContender(model, "quickscorer", maxBatch);
             case "tutti-vquickscorer" -> new MemberContender(model, "vquickscorer", maxBatch);
+            case "tutti-bitslice" -> new MemberContender(model, "bitslice", maxBatch);
             case "reference" -> new MemberContender(model, "reference", maxBatch);
             case "xgboost4j" -> new XGBoostContender(model, false, maxBatch);
             case "xgboost4j-inplace" -> new XGBoostContender(model, true, maxBatch);
