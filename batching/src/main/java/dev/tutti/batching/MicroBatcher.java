@@ -239,18 +239,35 @@ public final class MicroBatcher<R> implements AutoCloseable {
             if (sequence <= takenAhead) {
                 return;
             }
+            if (pending == 0) {
+                handler.awaitCapacity();
+            }
             take(slot, sequence);
             int cap = batch.slots().length;
             if (endOfBatch && pending < cap) {
-                long next = sequence + 1;
-                for (int row = slot.row + 1; row < slot.rows && pending < cap; row++, next++) {
-                    awaitPublished(next);
-                    take(ring.get(next), next);
-                    takenAhead = next;
-                }
+                takeAhead(slot, sequence + 1, cap);
             }
             if (endOfBatch || pending == cap) {
                 flush();
+            }
+        }
+
+        /**
+         * At the end of what the ring showed, takes straight from the ring the rest of an unfinished
+         * request (waiting for its producer), then every row published since, whole requests at a
+         * time, up to the cap.
+         */
+        private void takeAhead(RowSlot last, long next, int cap) {
+            while (pending < cap) {
+                boolean unfinished = last.row + 1 < last.rows;
+                if (unfinished) {
+                    awaitPublished(next);
+                } else if (!ring.isAvailable(next)) {
+                    return;
+                }
+                last = ring.get(next);
+                take(last, next);
+                takenAhead = next++;
             }
         }
 

@@ -27,9 +27,9 @@ import java.util.stream.IntStream;
  * its deadline with the members that answered in time:
  *
  * <ol>
- *   <li>the caller takes a free {@link InFlightBatch} ({@link #acquire}: a full batch waits while
- *       {@code batchesInFlight} batches are being scored, a partial one until none is), loads its
- *       rows and {@link #dispatch}es it;
+ *   <li>the caller waits for a free {@link InFlightBatch} ({@link #awaitFree}) before it forms a
+ *       batch, so that batches form full under load, takes it ({@link #acquire}), loads its rows
+ *       and {@link #dispatch}es it;
  *   <li>members whose circuit breaker is open, or that are stuck in a call past its deadline, are
  *       skipped; every other member gets the batch in its mailbox ({@link MemberRunner}: members are
  *       actors working through their batches in order, one call at a time, on the worker pool);
@@ -152,28 +152,35 @@ public final class ConcurrentScorer implements AutoCloseable {
     }
 
     /**
-     * A free batch for {@code rows} rows, to {@link InFlightBatch#load} and {@link #dispatch}. A
-     * nearly full batch (at least 7/8 of the capacity) waits only while every batch is in flight; a
-     * smaller one waits until no batch is in flight (see {@link FreeBatches}). The wait ends at the
-     * latest at the deadlines of the batches in flight (the deadline thread ends them then).
+     * Waits until a batch is free, without taking it: call before forming a batch, so that it forms
+     * from every row that arrived while the batches in flight were at their limit. The wait ends at
+     * the latest at the deadline of the oldest batch in flight (the deadline thread ends it then).
+     * Returns early, with the thread's interrupt flag set, when interrupted.
+     */
+    public void awaitFree() {
+        try {
+            free.awaitFree();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A free batch to {@link InFlightBatch#load} and {@link #dispatch}; waits while
+     * {@code batchesInFlight} batches are in flight (see {@link #awaitFree}).
      *
      * @throws IllegalStateException when interrupted while waiting, or closed
      */
-    public InFlightBatch acquire(int rows) {
+    public InFlightBatch acquire() {
         if (closed) {
             throw new IllegalStateException("the scorer of " + manifest.pin() + " is closed");
         }
         try {
-            return free.take(rows < capacity - capacity / 8);
+            return free.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a batch in flight to end", e);
         }
-    }
-
-    /** Gives back a batch taken by {@link #acquire} without dispatching it. */
-    public void release(InFlightBatch batch) {
-        free.put(batch);
     }
 
     /**

@@ -6,13 +6,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The batches of a {@link ConcurrentScorer} that are not in flight. A full batch may go in flight
- * beside others; a partial one waits until none is in flight, gathering no more rows but letting the
- * ring fill the next batch meanwhile: under light load batches go one at a time (as small and as
- * soon as they come), under heavy load full batches overlap, and no more batches are in flight than
- * the load needs (each costs a round of member calls and wake-ups).
+ * The batches of a {@link ConcurrentScorer} that are not in flight.
  *
- * <p>Threads: {@link #take} on the dispatching thread; {@link #put} from the thread that ended a
+ * <p>Threads: {@link #awaitFree} and {@link #take} on the dispatching thread; {@link #put} from the thread that ended a
  * batch. Allocation: none after construction (the deque holds at most every batch).
  */
 final class FreeBatches {
@@ -29,11 +25,23 @@ final class FreeBatches {
         }
     }
 
-    /** A free batch; with {@code alone}, only once no batch is in flight. */
-    InFlightBatch take(boolean alone) throws InterruptedException {
+    /** Waits until a batch is free (without taking it). */
+    void awaitFree() throws InterruptedException {
         lock.lock();
         try {
-            while (alone ? free.size() < total : free.isEmpty()) {
+            while (free.isEmpty()) {
+                released.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A free batch, waiting for one if none is. */
+    InFlightBatch take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (free.isEmpty()) {
                 released.await();
             }
             return free.poll();

@@ -219,6 +219,11 @@ public final class EnsembleService implements AutoCloseable {
         }
 
         @Override
+        public void awaitCapacity() {
+            scorer.awaitFree(); // the batch forms once it can go in flight: from every row that came meanwhile
+        }
+
+        @Override
         public void onBatch(Batch<PendingRequest> batch) {
             batchFormation.record(batch.formedNanos() - batch.enqueuedNanos(0));
             for (int i = 0; i < batch.rows(); i++) {
@@ -228,14 +233,7 @@ public final class EnsembleService implements AutoCloseable {
             if (deadline == Long.MAX_VALUE) {
                 return;
             }
-            InFlightBatch scoring = scorer.acquire(batch.rows()); // waits while the batches in flight are too many
-            if (System.nanoTime() - deadline >= 0) { // waited past the earliest deadline
-                deadline = failExpired(batch);
-                if (deadline == Long.MAX_VALUE) {
-                    scorer.release(scoring);
-                    return;
-                }
-            }
+            InFlightBatch scoring = scorer.acquire(); // free already, unless awaitCapacity was interrupted
             inFlight[scoring.index()].load(batch);
             scoring.load(batch.features(), batch.rows());
             scorer.dispatch(scoring, deadline);
