@@ -203,7 +203,8 @@ public final class ServingLoad {
 
     /**
      * The service with batch cap {@code cap} and {@code inFlight} batches scored at once; clients keep
-     * (inFlight + 1) x cap one-row requests in flight, enough to keep every batch full.
+     * (inFlight + 2) x cap one-row requests in flight: every batch in flight, the next one waiting in the ring
+     * and one more being submitted, so that batches form full although the client shares the cores.
      */
     private Result engine(String name, int cap, int round, int inFlight) throws Exception {
         try (Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir);
@@ -212,7 +213,7 @@ public final class ServingLoad {
                                 .withTierBudgets(List.of(Duration.ofSeconds(5))).withBatchesInFlight(inFlight)))) {
             checkParity(service, ensemble);
             int clients = Math.max(1, CORES - 1);
-            int outstanding = Math.max(2, (inFlight + 1) * cap);
+            int outstanding = Math.max(2, (inFlight + 2) * cap);
             Semaphore window = new Semaphore(outstanding);
             Tally tally = new Tally();
             AtomicLong failures = new AtomicLong();
