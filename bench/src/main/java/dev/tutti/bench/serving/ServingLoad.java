@@ -14,6 +14,8 @@ import dev.tutti.engine.spi.MemberOutput;
 import dev.tutti.engine.testing.GoldenSet;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -23,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +56,7 @@ import org.HdrHistogram.Recorder;
  * {@code engine1/N} is the service with one batch in flight (each batch waits for its slowest member
  * before the next starts), beside the default of {@code engine/N}. Diagnostics:
  * {@code -Dtutti.bench.inflight=K} runs {@code engine/N} with K batches in flight;
+ * {@code -Dtutti.bench.threads=true} prints the cores each kind of thread kept busy;
  * {@code -Dtutti.bench.workers=N} runs the service with N member workers (default: the
  * cores); {@code -Dtutti.bench.latencies=true} prints the service's stage latencies (queue wait,
  * batch formation, each member, combine) after each engine configuration.
@@ -59,6 +64,7 @@ import org.HdrHistogram.Recorder;
 public final class ServingLoad {
     private static final int[] CAPS = {1, 16, 64, 256};
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final boolean THREAD_CPU = Boolean.getBoolean("tutti.bench.threads");
     /** Batches in flight of the {@code engine/N} configurations (the service's default unless set). */
     private static final int INFLIGHT = Integer.getInteger("tutti.bench.inflight", ExecutionConfig.defaults().batchesInFlight());
 
@@ -309,6 +315,31 @@ public final class ServingLoad {
 
     record Measurement(long wallNanos, long cpuNanos) {}
 
+    /** CPU nanoseconds of each live thread, keyed by its name with digits dropped (threads of one kind add up). */
+    private static Map<String, Long> threadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long nanos = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+            if (nanos > 0) {
+                out.merge(info.getThreadName().replaceAll("[0-9]+", "#"), nanos, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** Prints how many cores each kind of thread kept busy during the measurement. */
+    private static void printThreadCpu(Map<String, Long> before, Map<String, Long> after, long wallNanos) {
+        StringBuilder line = new StringBuilder("  cores busy by thread:");
+        after.forEach((name, nanos) -> {
+            double cores = (nanos - before.getOrDefault(name, 0L)) / (double) wallNanos;
+            if (cores >= 0.005) {
+                line.append(String.format(Locale.ROOT, " %s %.2f;", name, cores));
+            }
+        });
+        System.out.println(line);
+    }
+
     /** Runs {@code threads} threads repeating their step: a warm-up as long as the measurement (at least 2 s), then the measurement. */
     private Measurement measure(int threads, Tally tally, StepFactory factory) throws Exception {
         List<Step> steps = new ArrayList<>();
@@ -323,7 +354,7 @@ public final class ServingLoad {
         Throwable[] failure = new Throwable[1];
         AtomicLong phase = new AtomicLong();
         for (Step step : steps) {
-            workers.add(Thread.ofPlatform().start(() -> {
+            workers.add(Thread.ofPlatform().name("load-" + workers.size()).start(() -> {
                 try {
                     while (phase.get() < 2) {
                         step.run();
@@ -338,11 +369,15 @@ public final class ServingLoad {
         tally.start();
         window[0] = System.nanoTime();
         cpu[0] = os.getProcessCpuTime();
+        Map<String, Long> threadsBefore = THREAD_CPU ? threadCpu() : Map.of();
         phase.set(1);
         Thread.sleep(measure.toMillis());
         tally.stop();
         window[1] = System.nanoTime();
         cpu[1] = os.getProcessCpuTime();
+        if (THREAD_CPU) {
+            printThreadCpu(threadsBefore, threadCpu(), window[1] - window[0]);
+        }
         phase.set(2);
         for (Thread t : workers) {
             t.join();
