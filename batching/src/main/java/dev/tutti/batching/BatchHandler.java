@@ -13,16 +13,6 @@ package dev.tutti.batching;
  */
 public interface BatchHandler<R> {
 
-    /**
-     * Called on the batcher thread before a batch takes its first row; may block until the handler
-     * can take another batch (for example while its batches in flight are at their limit). Rows
-     * keep arriving in the ring meanwhile, and the batch formed when it returns takes every row
-     * published by then, up to the cap: under load, batches form full at the moment they can be
-     * scored instead of small and early. Default: returns at once. Must not throw.
-     */
-    default void awaitCapacity() {
-    }
-
     /** Scores the batch and answers its requests. */
     void onBatch(Batch<R> batch);
 

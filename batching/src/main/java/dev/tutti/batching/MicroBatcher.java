@@ -239,9 +239,6 @@ public final class MicroBatcher<R> implements AutoCloseable {
             if (sequence <= takenAhead) {
                 return;
             }
-            if (pending == 0) {
-                handler.awaitCapacity();
-            }
             take(slot, sequence);
             int cap = batch.slots().length;
             if (endOfBatch && pending < cap) {

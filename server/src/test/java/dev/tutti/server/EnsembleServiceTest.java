@@ -2,7 +2,6 @@ package dev.tutti.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.offset;
 
 import dev.tutti.engine.ensemble.Ensemble;
@@ -97,14 +96,13 @@ class EnsembleServiceTest {
     }
 
     /**
-     * Many producers, every answer checked against the sequential scorer. With a small batch cap and
-     * more batches in flight, requests span batches that end concurrently on different threads.
+     * Many producers, every answer checked against the sequential scorer. With a small batch cap,
+     * requests span batches.
      */
-    @ParameterizedTest(name = "cap {0}, {1} batches in flight, requests of up to {2} rows")
-    @CsvSource({"256, 2, 9", "256, 1, 9", "16, 4, 40"})
-    void shouldAnswerEveryRequestOfManyProducersWithExactlyItsOwnRows(int cap, int inFlight, int largest) throws Exception {
-        EnsembleService service = start(config(Duration.ofSeconds(10)).withBatching(4096, cap, 1024)
-                .withExecution(config(Duration.ofSeconds(10)).execution().withBatchesInFlight(inFlight)));
+    @ParameterizedTest(name = "cap {0}, requests of up to {1} rows")
+    @CsvSource({"256, 9", "16, 40"})
+    void shouldAnswerEveryRequestOfManyProducersWithExactlyItsOwnRows(int cap, int largest) throws Exception {
+        EnsembleService service = start(config(Duration.ofSeconds(10)).withBatching(4096, cap, 1024));
         int producers = 4;
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         AtomicInteger answered = new AtomicInteger();
@@ -117,7 +115,7 @@ class EnsembleServiceTest {
                     go.await();
                     List<CompletableFuture<ScoreResponse>> futures = new ArrayList<>();
                     List<int[]> spans = new ArrayList<>();
-                    // each producer walks the golden rows in requests of 1..9 rows, from its own offset
+                    // each producer walks the golden rows in requests of 1..largest rows, from its own offset
                     for (int from = producer * 97 % golden.rows(), n = 0; n < 120; n++) {
                         int count = 1 + (n + producer) % largest;
                         if (from + count > golden.rows()) {
@@ -163,33 +161,6 @@ class EnsembleServiceTest {
         assertThat(metrics.latency("end-to-end").count()).isEqualTo(producers * 120);
         assertThat(metrics.batches()).isPositive().isLessThanOrEqualTo(metrics.batchedRows());
         assertThat(faults.overlappingCalls()).as("calls of one member overlapping").isZero();
-    }
-
-    /**
-     * Members are actors: while the slow LightGBM member still scores the first batch, the other
-     * members have already scored the second (full batches of a cap of 1 go in flight at once), and
-     * both answers are whole and right.
-     */
-    @Test
-    void shouldScoreTheNextBatchWithTheOtherMembersWhileOneIsStillOnTheFirst() throws Exception {
-        EnsembleService service = start(config(Duration.ofSeconds(10)).withBatching(4096, 1, 1024));
-        faults.slowMillis(1_500).set("lightgbm", FaultInjector.Fault.SLOW);
-        CompletableFuture<ScoreResponse> first = service.submit(rows(0, 1), 1, 0);
-        CompletableFuture<ScoreResponse> second = service.submit(rows(1, 1), 1, 0);
-        int onnx = service.metrics().members().indexOf("mlp-onnx");
-        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (service.metrics().memberCounters().get(onnx).calls() < 2 && System.nanoTime() - waitUntil < 0) {
-            Thread.sleep(1);
-        }
-        assertThat(first).as("the first still waits for LightGBM").isNotDone();
-        assertThat(service.metrics().memberCounters().get(onnx).calls()).as("ONNX calls, both batches").isEqualTo(2);
-        faults.clear();
-        for (int r = 0; r < 2; r++) {
-            ScoreResponse response = answer(r == 0 ? first : second);
-            assertThat(response.degraded()).isFalse();
-            assertThat(response.values()[0]).isCloseTo(expected[r][0], within(1e-6f));
-        }
-        assertThat(faults.overlappingCalls()).isZero();
     }
 
     @Test
@@ -349,7 +320,7 @@ class EnsembleServiceTest {
     void shouldRefuseAtOnceWhenTheRingIsFullAndKeepMemoryBounded() throws Exception {
         EnsembleService service = start(ServiceConfig.defaults().withBatching(64, 16, 16)
                 .withExecution(ExecutionConfig.defaults().withTierBudgets(List.of(Duration.ofSeconds(5)))));
-        faults.set("*", FaultInjector.Fault.HANG); // the batches in flight hold the batcher until released
+        faults.set("*", FaultInjector.Fault.HANG); // the first batch holds the batcher until released
         List<CompletableFuture<ScoreResponse>> futures = new ArrayList<>();
         int overloaded = 0;
         for (int i = 0; i < 500; i++) {
@@ -363,9 +334,7 @@ class EnsembleServiceTest {
             }
             assertThat(service.metrics().backlog()).isLessThanOrEqualTo(64);
         }
-        // accepted at most: the ring's 16 requests, the batches in flight and the one the batcher holds, 4 each
-        int inFlight = ExecutionConfig.defaults().batchesInFlight();
-        assertThat(overloaded).isGreaterThanOrEqualTo(500 - 64 / 4 - (inFlight + 1) * 16 / 4);
+        assertThat(overloaded).isGreaterThanOrEqualTo(500 - 64 / 4 - 4);
         faults.clear();
         faults.releaseHangs();
         for (CompletableFuture<ScoreResponse> f : futures) {
@@ -376,9 +345,7 @@ class EnsembleServiceTest {
 
     @Test
     void shouldFailRequestsWhoseDeadlinePassedInTheQueue() throws Exception {
-        // one batch in flight: the second request waits in the ring while the first batch waits for its members
-        EnsembleService service = start(config(Duration.ofMillis(300))
-                .withExecution(config(Duration.ofMillis(300)).execution().withBatchesInFlight(1)));
+        EnsembleService service = start(config(Duration.ofMillis(300)));
         faults.set("*", FaultInjector.Fault.HANG);
         CompletableFuture<ScoreResponse> first = service.submit(rows(0, 1), 1, 0);
         Thread.sleep(20); // let the batcher take the first request

@@ -53,9 +53,7 @@ import org.HdrHistogram.Recorder;
  * java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *      -cp bench/target/benchmarks.jar dev.tutti.bench.serving.ServingLoad [rounds] [seconds] [configuration regex]
  * </pre>
- * {@code engine1/N} is the service with one batch in flight (each batch waits for its slowest member
- * before the next starts), beside the default of {@code engine/N}. Diagnostics:
- * {@code -Dtutti.bench.inflight=K} runs {@code engine/N} with K batches in flight;
+ * Diagnostics: {@code -Dtutti.bench.window=W} keeps W x cap requests outstanding instead;
  * {@code -Dtutti.bench.threads=true} prints the cores each kind of thread kept busy;
  * {@code -Dtutti.bench.workers=N} runs the service with N member workers (default: the
  * cores); {@code -Dtutti.bench.latencies=true} prints the service's stage latencies (queue wait,
@@ -65,8 +63,6 @@ public final class ServingLoad {
     private static final int[] CAPS = {1, 16, 64, 256};
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final boolean THREAD_CPU = Boolean.getBoolean("tutti.bench.threads");
-    /** Batches in flight of the {@code engine/N} configurations (the service's default unless set). */
-    private static final int INFLIGHT = Integer.getInteger("tutti.bench.inflight", ExecutionConfig.defaults().batchesInFlight());
 
     private final GoldenSet golden = GoldenSet.load("telco");
     private final Path ensembleDir = GoldenSet.repoRoot().resolve("ensembles/telco-churn/1");
@@ -97,9 +93,6 @@ public final class ServingLoad {
         for (int cap : CAPS) {
             configurations.add("direct/" + cap);
             configurations.add("engine/" + cap);
-            if (cap >= 64) {
-                configurations.add("engine1/" + cap);
-            }
         }
         configurations.add("naive/1");
         configurations.removeIf(c -> !c.matches(only));
@@ -113,8 +106,7 @@ public final class ServingLoad {
                 int cap = Integer.parseInt(parts[1]);
                 Result result = switch (parts[0]) {
                     case "direct" -> direct(cap);
-                    case "engine" -> engine(name, cap, round, INFLIGHT);
-                    case "engine1" -> engine(name, cap, round, 1);
+                    case "engine" -> engine(name, cap, round);
                     default -> naive();
                 };
                 byConfiguration.get(index).add(result);
@@ -208,18 +200,17 @@ public final class ServingLoad {
     }
 
     /**
-     * The service with batch cap {@code cap} and {@code inFlight} batches scored at once; clients keep
-     * (inFlight + 2) x cap one-row requests in flight: every batch in flight, the next one waiting in the ring
-     * and one more being submitted, so that batches form full although the client shares the cores.
+     * The service with batch cap {@code cap}; clients keep 2 x cap one-row requests outstanding (one
+     * batch being scored, the next one gathering in the ring).
      */
-    private Result engine(String name, int cap, int round, int inFlight) throws Exception {
+    private Result engine(String name, int cap, int round) throws Exception {
         try (Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir);
                 EnsembleService service = EnsembleService.start(ensemble, ServiceConfig.defaults().withBatching(4096, cap, 1024)
                         .withExecution(ExecutionConfig.defaults().withWorkers(Integer.getInteger("tutti.bench.workers", CORES))
-                                .withTierBudgets(List.of(Duration.ofSeconds(5))).withBatchesInFlight(inFlight)))) {
+                                .withTierBudgets(List.of(Duration.ofSeconds(5)))))) {
             checkParity(service, ensemble);
             int clients = Math.max(1, CORES - 1);
-            int outstanding = Math.max(2, (inFlight + 2) * cap);
+            int outstanding = Math.max(2, Integer.getInteger("tutti.bench.window", 2) * cap);
             Semaphore window = new Semaphore(outstanding);
             Tally tally = new Tally();
             AtomicLong failures = new AtomicLong();

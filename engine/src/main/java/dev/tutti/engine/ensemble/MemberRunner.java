@@ -3,35 +3,25 @@ package dev.tutti.engine.ensemble;
 import dev.tutti.combine.ScoreMatrix;
 import dev.tutti.engine.execution.LatencyRecorder;
 import dev.tutti.engine.execution.LatencySummary;
-import dev.tutti.engine.execution.MemberCounters;
 import dev.tutti.engine.execution.MemberHealth;
 import dev.tutti.engine.spi.Member;
 import dev.tutti.engine.spi.MemberOutput;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One member as an actor: a small mailbox of batches to score, worked through in order, one call
- * at a time, on whichever worker thread the pool gives it. The dispatcher only enqueues; a worker
- * never waits for a batch's other members, so while one batch waits for its slowest member the
- * others already score the next. The member writes into its own score matrix, copied into the
- * batch only when the batch still waits for it ({@link InFlightBatch#report}); a batch whose deadline
- * passed while it waited in the mailbox is not scored at all.
+ * Runs one member's calls on a worker thread. The member writes into its own score matrix, copied
+ * into the batch's only when the call finished in time, so a late call can never write into another
+ * batch's answer; while a call is still running the member is busy and skipped.
  *
- * <p>Threads: {@link #offer} on the dispatching thread; {@link #run} on a worker, never two at once
- * (the {@code scheduled} flag, guarded by this object's lock with the mailbox). Ownership: owns its
- * score matrix, mailbox and, when the member's schema differs from the ensemble's, its input buffer;
- * not the member (the ensemble owns it). Allocation: none per call (the failure message of a
- * failing call aside).
+ * <p>Threads: {@link #tryStart} and {@link #copyInto} on the batch thread, {@link #run} on a worker,
+ * one call at a time (the busy flag). Ownership: owns its score matrix and, when the member's schema
+ * differs from the ensemble's, its input buffer; not the member (the ensemble owns it). Allocation:
+ * none per call (the failure message of a failing call aside).
  */
 final class MemberRunner implements Runnable {
-    /** What {@link #offer} did. */
-    enum Offer { SCHEDULE, QUEUED, FULL }
-
     private final int index;
     private final Member member;
     private final FeatureMapping mapping;
@@ -40,23 +30,21 @@ final class MemberRunner implements Runnable {
     private final MemberOutput output = new MemberOutput();
     private final FloatBuffer mapped;
     private final MemberHealth health;
-    private final MemberCounters counters;
     private final LatencyRecorder latency;
     private final boolean probabilities;
-    private final Executor pool;
-    private final Consumer<InFlightBatch> onLast;
-    // the mailbox: a ring of (batch, epoch), guarded by this
-    private final InFlightBatch[] queued;
-    private final long[] epochs;
-    private int head;
-    private int size;
-    private boolean scheduled;
-    /** The deadline of the batch of the call in progress, {@link Long#MAX_VALUE} between calls. */
-    private volatile long callDeadline = Long.MAX_VALUE;
+    private final AtomicBoolean busy = new AtomicBoolean();
 
-    MemberRunner(int index, Member member, FeatureMapping mapping, int ensembleWidth, int outputs, int capacity, int mailbox,
-            MemberHealth health, MemberCounters counters, LatencyRecorder latency, boolean probabilities, Executor pool,
-            Consumer<InFlightBatch> onLast) {
+    // the current call, written by the batch thread before the hand-off to the pool
+    private BatchJoin join;
+    private long epoch;
+    private FloatBuffer rows;
+    private int count;
+    private long startedNanos;
+    // its outcome, written by the worker before BatchJoin.complete (the happens-before edge)
+    private volatile String error;
+
+    MemberRunner(int index, Member member, FeatureMapping mapping, int ensembleWidth, int outputs, int capacity,
+            MemberHealth health, LatencyRecorder latency, boolean probabilities) {
         this.index = index;
         this.member = member;
         this.mapping = mapping;
@@ -66,13 +54,8 @@ final class MemberRunner implements Runnable {
                 : ByteBuffer.allocateDirect(capacity * member.spec().schema().width() * Float.BYTES)
                         .order(ByteOrder.nativeOrder()).asFloatBuffer();
         this.health = health;
-        this.counters = counters;
         this.latency = latency;
         this.probabilities = probabilities;
-        this.pool = pool;
-        this.onLast = onLast;
-        this.queued = new InFlightBatch[mailbox];
-        this.epochs = new long[mailbox];
     }
 
     Member member() {
@@ -83,74 +66,33 @@ final class MemberRunner implements Runnable {
         return health;
     }
 
-    MemberCounters counters() {
-        return counters;
+    boolean busy() {
+        return busy.get();
     }
 
-    /** Whether a call is still running past its batch's deadline at {@code nowNanos} (the member is stuck). */
-    boolean lateAt(long nowNanos) {
-        long deadline = callDeadline;
-        return deadline != Long.MAX_VALUE && nowNanos - deadline > 0;
-    }
-
-    /** Puts epoch {@code epoch} of {@code batch} in the mailbox; {@link Offer#SCHEDULE}: the caller must hand this runner to the pool. */
-    synchronized Offer offer(InFlightBatch batch, long epoch) {
-        if (size == queued.length) {
-            return Offer.FULL;
+    /** Claims the member for a call; false when an earlier call is still running. */
+    boolean tryStart(BatchJoin join, long epoch, FloatBuffer rows, int count) {
+        if (!busy.compareAndSet(false, true)) {
+            return false;
         }
-        int tail = (head + size) % queued.length;
-        queued[tail] = batch;
-        epochs[tail] = epoch;
-        size++;
-        if (scheduled) {
-            return Offer.QUEUED;
-        }
-        scheduled = true;
-        return Offer.SCHEDULE;
+        this.join = join;
+        this.epoch = epoch;
+        this.rows = rows;
+        this.count = count;
+        this.error = null;
+        this.startedNanos = System.nanoTime();
+        return true;
     }
 
-    /** Scores the oldest batch of the mailbox, then goes back to the pool's queue if more are waiting. */
     @Override
     public void run() {
-        InFlightBatch batch;
-        long epoch;
-        synchronized (this) {
-            batch = queued[head];
-            epoch = epochs[head];
-            queued[head] = null;
-            head = (head + 1) % queued.length;
-            size--;
-        }
-        call(batch, epoch);
-        boolean more;
-        synchronized (this) {
-            more = size > 0;
-            scheduled = more;
-        }
-        if (more) {
-            try {
-                pool.execute(this); // behind the other members' turns: one batch per turn keeps them fair
-            } catch (RejectedExecutionException closing) {
-                synchronized (this) {
-                    scheduled = false;
-                }
-            }
-        }
-    }
-
-    private void call(InFlightBatch batch, long epoch) {
-        long started = System.nanoTime();
-        if (!batch.start(epoch, index, started)) {
-            return; // the batch ended (deadline) while this one waited in the mailbox
-        }
-        counters.called();
-        callDeadline = batch.deadlineNanos();
-        int count = batch.rows();
+        BatchJoin join = this.join;
+        long epoch = this.epoch;
         String failure = null;
         try {
-            FloatBuffer input = batch.rowBuffer();
+            FloatBuffer input = rows;
             if (mapped != null) {
-                mapping.apply(input, inputWidth, count, mapped);
+                mapping.apply(rows, inputWidth, count, mapped);
                 input = mapped;
             }
             scores.rows(count);
@@ -160,22 +102,30 @@ final class MemberRunner implements Runnable {
             failure = e.getMessage() == null ? e.toString() : e.getMessage();
         } finally {
             long now = System.nanoTime();
-            callDeadline = Long.MAX_VALUE;
-            latency.record(now - started);
-            InFlightBatch.Report report = batch.report(epoch, index, scores, failure);
-            if (report != InFlightBatch.Report.LATE) {
-                health.record(failure != null, now - started, now);
-                if (failure != null) {
-                    counters.failed();
-                }
-            }
-            if (report == InFlightBatch.Report.LAST) {
-                onLast.accept(batch);
+            error = failure;
+            latency.record(now - startedNanos);
+            // free the member before reporting: the batch thread may start its next batch as soon as
+            // the last member reports, and must find this one ready
+            busy.set(false);
+            if (join.complete(epoch, index)) {
+                health.record(failure != null, now - startedNanos, now);
             }
         }
     }
 
     LatencySummary latencySummary() {
         return latency.summary();
+    }
+
+    /** The failure of the last call that completed in time, or null. */
+    String error() {
+        return error;
+    }
+
+    /** Copies the last call's scores into the batch's matrix as member {@code index}. */
+    void copyInto(ScoreMatrix batchScores) {
+        for (int o = 0; o < scores.outputs(); o++) {
+            System.arraycopy(scores.data(), scores.offset(0, o), batchScores.data(), batchScores.offset(index, o), count);
+        }
     }
 }

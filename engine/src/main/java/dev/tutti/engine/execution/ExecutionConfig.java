@@ -16,16 +16,10 @@ import java.util.Objects;
  *     (default: none; then the best member that answered, by the manifest's test log-loss, else by weight)
  * @param tierBudgets the latency budget of each tier, tier 0 first (default 25 ms, 100 ms, 1 s)
  * @param health when a member's circuit breaker opens (see {@link MemberHealth})
- * @param batchesInFlight how many batches are scored at once (default 2): while one waits for its
- *     slowest member, the others' members already score the next; each costs a copy of the batch's
- *     rows and answers. 1 scores one batch at a time.
  */
 public record ExecutionConfig(
         int workers, double minWeightShare, int minMembers, List<String> fallbackMembers, List<Duration> tierBudgets,
-        HealthPolicy health, int batchesInFlight) {
-
-    /** The most batches in flight allowed: each holds a copy of its rows and a member mailbox slot per member. */
-    public static final int MAX_BATCHES_IN_FLIGHT = 16;
+        HealthPolicy health) {
 
     public ExecutionConfig {
         Objects.requireNonNull(fallbackMembers, "fallbackMembers");
@@ -42,9 +36,6 @@ public record ExecutionConfig(
         if (minMembers < 1) {
             throw new IllegalArgumentException("minMembers must be at least 1, not " + minMembers);
         }
-        if (batchesInFlight < 1 || batchesInFlight > MAX_BATCHES_IN_FLIGHT) {
-            throw new IllegalArgumentException("batchesInFlight must be in [1, " + MAX_BATCHES_IN_FLIGHT + "], not " + batchesInFlight);
-        }
         if (tierBudgets.isEmpty() || tierBudgets.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
             throw new IllegalArgumentException("tierBudgets must list at least one positive duration: " + tierBudgets);
         }
@@ -52,31 +43,27 @@ public record ExecutionConfig(
 
     public static ExecutionConfig defaults() {
         return new ExecutionConfig(Runtime.getRuntime().availableProcessors(), 0.5, 1, List.of(),
-                List.of(Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofSeconds(1)), HealthPolicy.DEFAULT, 2);
+                List.of(Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofSeconds(1)), HealthPolicy.DEFAULT);
     }
 
     public ExecutionConfig withWorkers(int workers) {
-        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health, batchesInFlight);
+        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health);
     }
 
     public ExecutionConfig withQuorum(double minWeightShare, int minMembers) {
-        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health, batchesInFlight);
+        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health);
     }
 
     public ExecutionConfig withFallback(List<String> fallbackMembers) {
-        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health, batchesInFlight);
+        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health);
     }
 
     public ExecutionConfig withTierBudgets(List<Duration> tierBudgets) {
-        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health, batchesInFlight);
+        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health);
     }
 
     public ExecutionConfig withHealth(HealthPolicy health) {
-        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health, batchesInFlight);
-    }
-
-    public ExecutionConfig withBatchesInFlight(int batchesInFlight) {
-        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health, batchesInFlight);
+        return new ExecutionConfig(workers, minWeightShare, minMembers, fallbackMembers, tierBudgets, health);
     }
 
     /** The budget of a tier; tiers past the last use the last. */

@@ -7,7 +7,7 @@ import dev.tutti.batching.MicroBatcher;
 import dev.tutti.batching.Submission;
 import dev.tutti.engine.ensemble.ConcurrentScorer;
 import dev.tutti.engine.ensemble.Ensemble;
-import dev.tutti.engine.ensemble.InFlightBatch;
+import dev.tutti.engine.ensemble.EnsembleUnavailableException;
 import dev.tutti.engine.ensemble.Predictions;
 import dev.tutti.engine.execution.LatencyRecorder;
 import dev.tutti.engine.execution.LatencySummary;
@@ -17,7 +17,6 @@ import dev.tutti.engine.spi.Member;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,11 +29,10 @@ import java.util.concurrent.atomic.LongAdder;
  * refuses at once ({@link RequestFailure.Code#OVERLOADED}); invalid rows are refused before they are
  * queued ({@link InvalidInputException}, thrown by {@code submit}).
  *
- * <p>Threads: {@code submit} from any thread. Futures complete on the scorer's threads (the member
- * worker that answered a batch last, or the deadline thread): chain heavy
+ * <p>Threads: {@code submit} from any thread. Futures complete on the batcher thread: chain heavy
  * work with the {@code ...Async} methods. Ownership: owns the batcher and the scorer's worker threads,
  * not the ensemble. {@link #close} answers every accepted request, then stops. Allocation per request:
- * its answer arrays and future; explanations (when asked for) on the answering thread.
+ * its answer arrays and future; explanations (when asked for) on the batcher thread.
  */
 public final class EnsembleService implements AutoCloseable {
     private final Ensemble ensemble;
@@ -57,12 +55,11 @@ public final class EnsembleService implements AutoCloseable {
         this.width = schema.width();
         this.classes = ensemble.manifest().task().classes(ensemble.manifest().outputs());
         this.memberNames = ensemble.members().stream().map(Member::spec).map(s -> s.name()).toList();
-        Answerer answerer = new Answerer(config.execution().batchesInFlight(), config.maxBatchRows());
-        this.scorer = new ConcurrentScorer(ensemble, config.execution(), config.maxBatchRows(), answerer);
+        this.scorer = new ConcurrentScorer(ensemble, config.execution(), config.maxBatchRows());
         this.batcher = new MicroBatcher<>(new BatchingConfig().width(width).ringRows(config.ringRows())
                 .maxBatchRows(config.maxBatchRows()).maxRowsPerRequest(config.maxRowsPerRequest())
                 .waitStrategy(config.waitStrategy()).threadName("tutti-batcher-" + ensemble.manifest().pin()),
-                answerer);
+                new Answerer(new Predictions(ensemble, config.maxBatchRows())));
     }
 
     /** Starts serving {@code ensemble}; the caller keeps ownership of the ensemble and closes it after the service. */
@@ -89,7 +86,7 @@ public final class EnsembleService implements AutoCloseable {
     /**
      * Scores {@code rows} rows with latency tier {@code tier}'s budget; with {@code explain}, the
      * answer carries one {@link dev.tutti.engine.ensemble.RowExplanation} per row
-     * ({@link ScoreResponse#explanations()}). Explanations are computed on the answering thread for the
+     * ({@link ScoreResponse#explanations()}). Explanations are computed on the batcher thread for the
      * rows of the requests that ask for them only, and cost allocations there; requests without them
      * are answered exactly as by {@link #submit(float[], int, int)}.
      */
@@ -172,158 +169,78 @@ public final class EnsembleService implements AutoCloseable {
         final LongAdder internal = new LongAdder();
     }
 
-    /**
-     * The requests of one batch in flight, copied off the ring's slots (which go back to producers as
-     * soon as the batch is dispatched). Threads: filled by the batcher thread, read by the thread that
-     * ends the batch (the scorer's hand-over is the happens-before edge). Allocation: at construction.
-     */
-    private static final class BatchRequests {
-        final PendingRequest[] requests;
-        final int[] rowOfRequest;
-        long sequence;
-        int rows;
+    /** Answers batches on the batcher thread. */
+    private final class Answerer implements BatchHandler<PendingRequest> {
+        private final Predictions predictions;
 
-        BatchRequests(int capacity) {
-            this.requests = new PendingRequest[capacity];
-            this.rowOfRequest = new int[capacity];
-        }
-
-        void load(Batch<PendingRequest> batch) {
-            rows = batch.rows();
-            sequence = batch.sequence();
-            for (int i = 0; i < rows; i++) {
-                requests[i] = batch.request(i);
-                rowOfRequest[i] = batch.rowOfRequest(i);
-            }
-        }
-
-        /** Drops the references, so that answered requests are not kept alive by an idle batch. */
-        void clear() {
-            Arrays.fill(requests, 0, rows, null);
-            rows = 0;
-        }
-    }
-
-    /**
-     * Forms batches on the batcher thread and answers them on the thread that ends them in the
-     * scorer (a member worker, or the scorer's deadline thread).
-     */
-    private final class Answerer implements BatchHandler<PendingRequest>, ConcurrentScorer.Listener {
-        private final BatchRequests[] inFlight;
-
-        Answerer(int batchesInFlight, int capacity) {
-            this.inFlight = new BatchRequests[batchesInFlight];
-            for (int b = 0; b < batchesInFlight; b++) {
-                inFlight[b] = new BatchRequests(capacity);
-            }
-        }
-
-        @Override
-        public void awaitCapacity() {
-            scorer.awaitFree(); // the batch forms once it can go in flight: from every row that came meanwhile
+        Answerer(Predictions predictions) {
+            this.predictions = predictions;
         }
 
         @Override
         public void onBatch(Batch<PendingRequest> batch) {
+            long now = System.nanoTime();
+            long deadline = Long.MAX_VALUE;
             batchFormation.record(batch.formedNanos() - batch.enqueuedNanos(0));
             for (int i = 0; i < batch.rows(); i++) {
                 queueWait.record(batch.formedNanos() - batch.enqueuedNanos(i));
-            }
-            long deadline = failExpired(batch);
-            if (deadline == Long.MAX_VALUE) {
-                return;
-            }
-            InFlightBatch scoring = scorer.acquire(); // free already, unless awaitCapacity was interrupted
-            inFlight[scoring.index()].load(batch);
-            scoring.load(batch.features(), batch.rows());
-            scorer.dispatch(scoring, deadline);
-        }
-
-        /** Fails the batch's requests whose deadline passed in the queue; the earliest deadline of the others, or {@link Long#MAX_VALUE}. */
-        private long failExpired(Batch<PendingRequest> batch) {
-            long now = System.nanoTime();
-            long deadline = Long.MAX_VALUE;
-            for (int i = 0; i < batch.rows(); i++) {
                 PendingRequest request = batch.request(i);
                 if (request.finished()) {
                     continue;
                 }
                 if (batch.deadlineNanos(i) - now <= 0) {
-                    fail(request, new RequestFailure(RequestFailure.Code.DEADLINE_EXCEEDED,
-                            "the deadline passed after " + (now - request.submittedNanos) / 1_000 + " us in the queue"), counters.deadlineExceeded);
+                    counters.deadlineExceeded.increment(); // counted before the caller can see the failure
+                    request.fail(new RequestFailure(RequestFailure.Code.DEADLINE_EXCEEDED,
+                            "the deadline passed after " + (now - request.submittedNanos) / 1_000 + " us in the queue"));
                 } else {
                     deadline = Math.min(deadline, batch.deadlineNanos(i));
                 }
             }
-            return deadline;
+            if (deadline == Long.MAX_VALUE) {
+                return;
+            }
+            try {
+                scorer.score(batch.features(), batch.rows(), deadline, predictions);
+            } catch (EnsembleUnavailableException e) {
+                failAll(batch, RequestFailure.Code.UNAVAILABLE, e.getMessage(), counters.unavailable);
+                return;
+            }
+            for (int i = 0; i < batch.rows(); i++) {
+                PendingRequest request = batch.request(i);
+                if (request.finished()) {
+                    continue;
+                }
+                if (request.explains()) {
+                    request.explained(batch.rowOfRequest(i), scorer.explain(i, batch.rowOfRequest(i), predictions));
+                }
+                if (request.accept(predictions, i, batch.rowOfRequest(i), batch.sequence(), memberNames)) {
+                    ScoreResponse response = request.response(memberNames);
+                    counters.answered.increment();
+                    if (response.degraded()) {
+                        counters.degraded.increment();
+                    }
+                    if (response.fallback()) {
+                        counters.fallback.increment();
+                    }
+                    endToEnd.record(System.nanoTime() - request.submittedNanos);
+                    request.future.complete(response);
+                }
+            }
         }
 
         @Override
         public void onBatchFailure(Batch<PendingRequest> batch, Throwable error) {
-            RequestFailure failure = new RequestFailure(RequestFailure.Code.INTERNAL, "internal error while answering: " + error);
+            failAll(batch, RequestFailure.Code.INTERNAL, "internal error while answering: " + error, counters.internal);
+        }
+
+        private void failAll(Batch<PendingRequest> batch, RequestFailure.Code code, String message, LongAdder counter) {
+            RequestFailure failure = new RequestFailure(code, message);
             for (int i = 0; i < batch.rows(); i++) {
-                fail(batch.request(i), failure, counters.internal);
-            }
-        }
-
-        @Override
-        public void onScored(InFlightBatch scored) {
-            BatchRequests batch = inFlight[scored.index()];
-            Predictions predictions = scored.predictions();
-            for (int i = 0; i < batch.rows; i++) {
-                PendingRequest request = batch.requests[i];
-                int row = batch.rowOfRequest[i];
-                ScoreResponse response;
-                synchronized (request) { // a request of more rows than a batch may end in two batches at once
-                    if (request.finished()) {
-                        continue;
-                    }
-                    if (request.explains()) {
-                        request.explained(row, scored.explain(i, row, ensemble));
-                    }
-                    if (!request.accept(predictions, i, row, batch.sequence, memberNames)) {
-                        continue;
-                    }
-                    response = request.response(memberNames);
+                PendingRequest request = batch.request(i);
+                if (!request.finished()) {
+                    counter.increment(); // counted before the caller can see the failure
+                    request.fail(failure);
                 }
-                counters.answered.increment();
-                if (response.degraded()) {
-                    counters.degraded.increment();
-                }
-                if (response.fallback()) {
-                    counters.fallback.increment();
-                }
-                endToEnd.record(System.nanoTime() - request.submittedNanos);
-                request.future.complete(response);
-            }
-            batch.clear();
-        }
-
-        @Override
-        public void onUnavailable(InFlightBatch scored, String why) {
-            failAll(inFlight[scored.index()], new RequestFailure(RequestFailure.Code.UNAVAILABLE, why), counters.unavailable);
-        }
-
-        @Override
-        public void onFailure(InFlightBatch scored, Throwable error) {
-            failAll(inFlight[scored.index()], new RequestFailure(RequestFailure.Code.INTERNAL, "internal error while answering: " + error),
-                    counters.internal);
-        }
-
-        private void failAll(BatchRequests batch, RequestFailure failure, LongAdder counter) {
-            for (int i = 0; i < batch.rows; i++) {
-                fail(batch.requests[i], failure, counter);
-            }
-            batch.clear();
-        }
-
-        private void fail(PendingRequest request, RequestFailure failure, LongAdder counter) {
-            synchronized (request) {
-                if (request.finished()) {
-                    return;
-                }
-                counter.increment(); // counted before the caller can see the failure
-                request.fail(failure);
             }
         }
     }

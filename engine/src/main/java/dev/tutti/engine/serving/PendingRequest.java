@@ -12,10 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * One request between submission and its answer: the rows' answers as they arrive (a request may
  * span two batches) and the future to complete.
  *
- * <p>Threads: filled by the submitting thread before it is published to the ring; then answered or
- * failed under the request's own lock by the threads that end its batches (a request of more rows
- * than a batch can end in two batches at once), and failed by the batcher when its deadline passed
- * in the queue. Allocation: its arrays, once, at submission; the explanations array only when
+ * <p>Threads: filled by the submitting thread before it is published to the ring, then used only by
+ * the batcher thread. Allocation: its arrays, once, at submission; the explanations array only when
  * explanations were asked for.
  */
 final class PendingRequest {
@@ -31,7 +29,7 @@ final class PendingRequest {
     private String fallback;
     private long lastBatch = -1;
     private int answered;
-    private volatile boolean finished; // read unlocked by the batcher to skip finished requests
+    private boolean finished;
 
     PendingRequest(int rows, int classes, long submittedNanos, boolean explain) {
         this.classes = classes;

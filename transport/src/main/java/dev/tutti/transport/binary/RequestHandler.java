@@ -41,7 +41,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * before {@link #channelRead} returns (the rows are copied into the request's array first). Replies are
  * plain {@link Reply} objects; {@link ReplyEncoder} makes their buffers.
  *
- * <p>Threads: the channel's event loop; answers complete on the engine's threads and come back
+ * <p>Threads: the channel's event loop; answers complete on the engine's batcher thread and come back
  * through an {@link Outbox}. Backpressure: with {@code maxInFlight} requests unanswered the handler
  * stops reading the socket until half of them are answered. An idle connection (no traffic for the
  * idle timeout) with nothing in flight is closed.

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * Hands messages from any thread to one channel's event loop and writes them there, coalescing: one
  * event-loop task and one flush for however many messages arrived meanwhile (a batch of answers
- * completes many requests at once on one engine thread; a cross-core wake-up and a syscall each are
+ * completes many requests at once on the batcher thread; a cross-core wake-up and a syscall each are
  * what this saves).
  *
  * <p>Threads: {@link #offer} from any thread; writes happen on {@code ctx}'s executor. Ownership:
