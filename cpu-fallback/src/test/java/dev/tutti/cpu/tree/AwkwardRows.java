@@ -9,7 +9,8 @@ import java.util.Random;
  * Rows made to hit every edge of a model's decisions: for each feature, values drawn from its split
  * thresholds and the floats just below and above them (LightGBM's double thresholds fall between
  * floats), NaN, both zeros, values within LightGBM's zero threshold, infinities, negative and
- * fractional categories, categories at and beyond 62 and 64, and huge values.
+ * fractional categories, categories at and beyond 62 and 64, and huge values; for the features of
+ * categorical splits, every category from 0 to 64 and the fractions between them.
  */
 final class AwkwardRows {
     private static final float[] SPECIAL = {
@@ -32,6 +33,16 @@ final class AwkwardRows {
         }
         for (int n = 0; n < model.nodeCount(); n++) {
             if ((model.splitFlags(n) & TreeEnsemble.CATEGORICAL) != 0) {
+                // every category a set can hold a bit for (and fractions of them), up to 64 and 127
+                List<Float> values = candidates.get(model.splitFeature(n));
+                if (!values.contains(127f)) {
+                    for (int c = 0; c <= 64; c++) {
+                        values.add((float) c);
+                        values.add(c + 0.5f);
+                    }
+                    values.add(-0.25f);
+                    values.add(127f);
+                }
                 continue;
             }
             double t = model.splitThreshold(n);

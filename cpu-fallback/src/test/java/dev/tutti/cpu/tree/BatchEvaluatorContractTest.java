@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * predictions are bit-for-bit those of the reference evaluator.
  */
 class BatchEvaluatorContractTest {
-    private static final int[] BATCHES = {1, 7, 300, 64, 65, 130, 3, 200};
-    private static final int ROWS = 600;
+    private static final int[] BATCHES = {1, 7, 300, 64, 65, 130, 3, 200, 63};
+    private static final int ROWS = 840; // every batch size once (833 rows), then a few more
 
     record Model(String name, TreeEnsemble model) {
         @Override
@@ -58,7 +58,13 @@ class BatchEvaluatorContractTest {
             models.add(new Model("random numeric double " + seed, RandomForests.numeric(seed, false, 8, 120)));
             models.add(new Model("random numeric shallow " + seed, RandomForests.numeric(seed, true, 3, 120)));
         }
+        for (long seed = 1; seed <= 2; seed++) {
+            models.add(new Model("random categorical float32 " + seed, RandomForests.categorical(seed, true, 8)));
+            models.add(new Model("random categorical double " + seed, RandomForests.categorical(seed, false, 8)));
+        }
+        models.add(new Model("random categorical shallow", RandomForests.categorical(3, false, 4)));
         models.add(new Model("random numeric deep", RandomForests.numeric(7, false, 12, 120)));
+        models.add(new Model("random numeric deep float32", RandomForests.numeric(9, true, 11, 120)));
         models.add(new Model("random numeric fine grid", RandomForests.numeric(8, true, 8, 4000)));
         for (String dataset : GoldenSet.DATASETS) {
             GoldenSet golden = GoldenSet.load(dataset);

@@ -89,6 +89,64 @@ final class RandomForests {
         return b.build();
     }
 
+    /**
+     * Categorical and numeric splits over categories below 62 and thresholds on a grid of 120 values
+     * per feature, trees of up to {@code maxDepth} levels: what
+     * {@link dev.tutti.cpu.tree.batch.TreeAlgorithm#BITSLICE} evaluates with categorical splits.
+     * Features 0 and 1 are categorical (in-set left or right, NaN left or right, negatives out of
+     * the set or truncated to category 0); feature 1 is also split numerically, so that a column is
+     * read both ways; the sets are random over categories 0 to 61, some of them empty or full.
+     * XGBoost-like float32 binary, or LightGBM-like double sums over 3 groups.
+     */
+    static TreeEnsemble categorical(long seed, boolean float32, int maxDepth) throws TreeModelException {
+        Random random = new Random(seed);
+        int groups = float32 ? 1 : 3;
+        TreeEnsemble.Builder b = TreeEnsemble.builder(groups).featureCount(FEATURES)
+                .accumulation(float32 ? Accumulation.FLOAT32 : Accumulation.FLOAT64)
+                .description("random categorical " + seed);
+        if (float32) {
+            b.link(Link.SIGMOID).task(Task.BINARY, 2).baseMargin(new double[] {(float) 0.2});
+        } else {
+            b.link(Link.SOFTMAX).task(Task.MULTICLASS, groups).baseMargin(new double[] {-0.1, 0.2, 0.05});
+        }
+        for (int t = 0; t < 60; t++) {
+            b.tree(categoricalNode(b, random, 0, maxDepth, float32), t % groups);
+        }
+        return b.build();
+    }
+
+    private static int categoricalNode(TreeEnsemble.Builder b, Random random, int depth, int maxDepth, boolean float32) {
+        if (depth == maxDepth || (depth > 0 && random.nextInt(6) == 0)) {
+            double value = random.nextGaussian();
+            return b.leaf(float32 ? (float) value : value);
+        }
+        int feature = random.nextInt(FEATURES);
+        int split;
+        if (feature <= 1 && (feature == 0 || random.nextBoolean())) {
+            // a set over categories 0 .. 61 (62 and more do not fit BITSLICE's codes)
+            int[] bits = new int[random.nextBoolean() ? 1 : 2];
+            for (int w = 0; w < bits.length; w++) {
+                bits[w] = switch (random.nextInt(8)) {
+                    case 0 -> 0;
+                    case 1 -> -1;
+                    default -> random.nextInt();
+                };
+            }
+            if (bits.length == 2) {
+                bits[1] &= (1 << (62 - 32)) - 1;
+            }
+            split = b.categoricalSplit(feature, bits, random.nextBoolean(), random.nextBoolean(), random.nextBoolean());
+        } else {
+            double threshold = (random.nextInt(120) - 60) / 8.0;
+            boolean inclusive = !float32 && random.nextBoolean();
+            boolean zeroAsMissing = !float32 && random.nextInt(4) == 0;
+            split = b.numericSplit(feature, threshold, inclusive, random.nextBoolean(), zeroAsMissing);
+        }
+        b.children(split, categoricalNode(b, random, depth + 1, maxDepth, float32),
+                categoricalNode(b, random, depth + 1, maxDepth, float32));
+        return split;
+    }
+
     private static int numericNode(TreeEnsemble.Builder b, Random random, int depth, int maxDepth, boolean float32, int grid) {
         if (depth == maxDepth || (depth > 0 && random.nextInt(6) == 0)) {
             double value = random.nextGaussian();

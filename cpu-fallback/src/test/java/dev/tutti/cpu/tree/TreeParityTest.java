@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one row at a time and in batches of 256, including the rows with missing values: with every
  * evaluation the member option {@code algorithm} offers (the reference evaluator, each batch
  * algorithm, and {@code auto}, which times them on the first rows); {@code bitslice} on the members
- * it supports (numeric splits, depth at most 8).
+ * it supports (categorical splits over categories 0 to 61, depth at most 12: telco's LightGBM member
+ * among them).
  *
  * <p>Bounds: 1e-6 absolute. Member outputs are float32 (the engine's score matrix), so an output
  * whose magnitude makes one float32 ulp larger than that (diamonds prices in the thousands) is

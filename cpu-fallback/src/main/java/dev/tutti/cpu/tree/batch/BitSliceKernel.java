@@ -22,21 +22,35 @@ import jdk.incubator.vector.VectorSpecies;
  * compare, whose mask is a word with bit {@code r} set when row {@code r} goes right (missing values
  * are already resolved by {@link TileColumns}).
  *
+ * <p>A column read by categorical splits holds each row's {@link CategoryCodes code} as a byte in
+ * {@code [0, 64)}: the category when it is below {@value CategoryCodes#OTHER}, {@link
+ * CategoryCodes#OTHER} for a value in no set (negative, larger, infinite; also {@code (-1, 0)} where
+ * the split says negatives are out of the set), {@link CategoryCodes#MISSING} for NaN. A categorical
+ * split holds a 64-byte table, 1 for the codes that go right ({@link CategoryCodes#rightMask}, which
+ * asks {@link TreeEnsemble#goesLeft} itself for every code), and tests 64 rows with one byte permute
+ * of the table by the rows' codes ({@code vpermb}) and a compare with zero. A feature read both ways
+ * has one column per way ({@link TileColumns}).
+ *
  * <p>Each tree is numbered as a complete tree of its depth {@code D} ({@value #MAX_DEPTH} at most):
  * slot {@code s} has children {@code 2s + 1} and {@code 2s + 2}, and a leaf above depth {@code D}
  * fills every leaf slot below it in the tree's leaf table. Splits are visited level by level; each
  * carries the word of the rows that reach it, splits it into its children's words with two ANDs and
  * ORs its right-going rows into its level's word. The {@code D} level words then spell each row's
  * leaf slot, one bit per level (a row already in a leaf reads 0 below it: the first slot of its
- * block). SIMD lanes turn the level words into slot numbers (masked adds); float32 leaves are picked
- * by two-vector permutes and added in float lanes (XGBoost's float32 sums), double leaves are added
- * row by row from the slot numbers (LightGBM's double sums), trees in model order, so the margins
- * are bit-identical to the reference. Blocks hold {@value #TILES} tiles of 64 rows, so that each
+ * block). SIMD lanes turn the level words into slot numbers (masked adds); float32 leaves of trees
+ * of at most {@value #PERMUTE_DEPTH} levels are picked by two-vector permutes and added in float
+ * lanes (XGBoost's float32 sums), double leaves (LightGBM's double sums) and those of deeper float32
+ * trees are added row by row from the slot numbers, trees in model order, so the margins are
+ * bit-identical to the reference. Only real splits are visited, so a deep, sparse leaf-wise tree
+ * costs its splits plus one masked add per level; its padding costs leaf-table memory
+ * ({@code 2^D} slots). Blocks hold {@value #TILES} tiles of 64 rows, so that each
  * tree's splits and leaves are read once per block.
  *
  * <p>Its cost follows the number of splits and the trees' depth, not the rows' values: it wins on
- * dense depth-wise trees. {@link #supports} refuses categorical splits, trees deeper than
- * {@value #MAX_DEPTH} and columns of more than {@value #MAX_THRESHOLDS} thresholds.
+ * dense depth-wise trees. {@link #supports} refuses categorical splits whose set holds a category
+ * of {@value CategoryCodes#OTHER} or more (they do not fit the codes), trees deeper than
+ * {@value #MAX_DEPTH}, more than {@value #MAX_LEAF_SLOTS} padded leaf slots over all trees and
+ * columns of more than {@value #MAX_THRESHOLDS} thresholds.
  *
  * <p>Threads: one thread at a time (the block, words and accumulators are scratch). Allocation:
  * none in {@link #accumulate} once C2 has compiled it (the vectors are scalar-replaced).
@@ -45,7 +59,11 @@ final class BitSliceKernel implements ForestKernel {
     static final int TILE = 64;
     /** Tiles per block: each tree's splits and leaves are read once for all of them. */
     static final int TILES = 4;
-    static final int MAX_DEPTH = 8;
+    static final int MAX_DEPTH = 12;
+    /** Float32 trees of at most this many levels pick their leaves by permutes; deeper ones row by row. */
+    static final int PERMUTE_DEPTH = 8;
+    /** At most this many leaf slots over all trees (2^depth each): 32 MiB of double leaves. */
+    static final int MAX_LEAF_SLOTS = 1 << 22;
     static final int MAX_THRESHOLDS = 255;
 
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_512;
@@ -53,8 +71,6 @@ final class BitSliceKernel implements ForestKernel {
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_512;
     /** Leaf slots one two-vector permute reaches: 32 floats. */
     private static final int FLOAT_TABLE = 2 * FLOATS.length();
-    /** Slots of a tile's reach words: every split and leaf slot of a complete tree of {@link #MAX_DEPTH} levels. */
-    private static final int REACH = (2 << MAX_DEPTH) - 1;
 
     private final TreeEnsemble model;
     private final RankedBlock block;
@@ -67,13 +83,21 @@ final class BitSliceKernel implements ForestKernel {
     private final int[] nodeSlot;
     private final int[] nodeOffset;
     private final byte[] nodeTest;
+    /** Offset of categorical split {@code i}'s goes-right table in {@link #tables}, -1 for a numeric split. */
+    private final int[] nodeTable;
+    /** 64 bytes per categorical split: byte {@code c} is 1 when code {@code c} goes right, else 0. */
+    private final byte[] tables;
+    /** Whether column {@code c} holds category codes (stored as they are, not as ranks). */
+    private final boolean[] codeColumn;
     private final int[] leafFirst;
     private final float[] leafFloat;
     private final double[] leafDouble;
     /** End of tree {@code t}'s splits of level {@code L} at {@code t * MAX_DEPTH + L} (splits are in slot order). */
     private final int[] levelEnd;
     /** Scratch: bit {@code r} of {@code reach[slot]} says row {@code r} reaches the node in {@code slot}. */
-    private final long[] reach = new long[TILES * REACH];
+    private final long[] reach;
+    /** Slots of a tile's reach words: every split and leaf slot of a complete tree of the deepest tree's levels. */
+    private final int reachStride;
     private final long[] level = new long[TILES * MAX_DEPTH];
     private final int[] slots = new int[TILES * TILE];
     private final float[] accFloat;
@@ -84,6 +108,10 @@ final class BitSliceKernel implements ForestKernel {
         this.block = new RankedBlock(model, columns, TILES * TILE);
         this.bins = new byte[columns.zeroColumn() * TILES * TILE];
         this.float32 = model.accumulation() == TreeEnsemble.Accumulation.FLOAT32;
+        this.codeColumn = new boolean[columns.zeroColumn()];
+        for (int c = 0; c < codeColumn.length; c++) {
+            codeColumn[c] = columns.holdsCodes(c);
+        }
         this.groups = model.groups();
         int trees = model.treeCount();
         depth = new int[trees];
@@ -100,6 +128,12 @@ final class BitSliceKernel implements ForestKernel {
             leaves += Math.max(table, 1 << depth[t]);
         }
         leafFirst[trees] = leaves;
+        int deepest = 1;
+        for (int d : depth) {
+            deepest = Math.max(deepest, d);
+        }
+        reachStride = (2 << deepest) - 1;
+        reach = new long[TILES * reachStride];
         leafFloat = float32 ? new float[leaves] : null;
         leafDouble = float32 ? null : new double[leaves];
         for (int t = 0; t < trees; t++) {
@@ -122,28 +156,53 @@ final class BitSliceKernel implements ForestKernel {
         nodeSlot = nodes.stream().mapToInt(n -> n[0]).toArray();
         nodeOffset = nodes.stream().mapToInt(n -> n[1] * TILES * TILE).toArray();
         nodeTest = new byte[nodes.size()];
+        nodeTable = new int[nodes.size()];
+        int categorical = 0;
+        for (int[] n : nodes) {
+            categorical += CategoryCodes.isCategorical(model, n[3]) ? 1 : 0;
+        }
+        tables = new byte[categorical * BYTES.length()];
+        int at = 0;
         for (int i = 0; i < nodeTest.length; i++) {
-            nodeTest[i] = (byte) (nodes.get(i)[2] - 128);
+            int ref = nodes.get(i)[3];
+            if (CategoryCodes.isCategorical(model, ref)) {
+                long right = CategoryCodes.rightMask(model, ref);
+                for (int c = 0; c < BYTES.length(); c++) {
+                    tables[at + c] = (byte) (right >>> c & 1);
+                }
+                nodeTable[i] = at;
+                at += BYTES.length();
+            } else {
+                nodeTest[i] = (byte) (nodes.get(i)[2] - 128);
+                nodeTable[i] = -1;
+            }
         }
         accFloat = float32 ? new float[groups * TILES * TILE] : null;
         accDouble = float32 ? null : new double[groups * TILES * TILE];
     }
 
     /**
-     * Whether the kernel can evaluate {@code model}: no categorical split, trees of at most
-     * {@value #MAX_DEPTH} levels, at most {@value #MAX_THRESHOLDS} distinct thresholds per column,
+     * Whether the kernel can evaluate {@code model}: categorical splits only over categories below
+     * {@value CategoryCodes#OTHER} (their {@link CategoryCodes codes} fit one 64-byte table), trees of at most
+     * {@value #MAX_DEPTH} levels and at most {@value #MAX_LEAF_SLOTS} leaf slots of their complete
+     * trees together, at most {@value #MAX_THRESHOLDS} distinct thresholds per column,
      * and for float32 sums, base margins and leaf values that are float32 values (XGBoost's are).
      */
     static boolean supports(TreeEnsemble model) {
         for (int n = 0; n < model.nodeCount(); n++) {
-            if ((model.splitFlags(n) & TreeEnsemble.CATEGORICAL) != 0) {
+            if (CategoryCodes.isCategorical(model, n) && !CategoryCodes.fits(model, n)) {
                 return false;
             }
         }
+        long slots = 0;
         for (int t = 0; t < model.treeCount(); t++) {
             if (deeperThan(model, model.treeRoot(t), MAX_DEPTH)) {
                 return false;
             }
+            slots += Math.max(FLOAT_TABLE, 1L << depth(model, model.treeRoot(t)));
+        }
+        if (slots > MAX_LEAF_SLOTS) {
+            return false;
         }
         if (model.accumulation() == TreeEnsemble.Accumulation.FLOAT32) {
             for (int g = 0; g < model.groups(); g++) {
@@ -181,7 +240,8 @@ final class BitSliceKernel implements ForestKernel {
     /** Records the splits under {@code ref} at complete-tree slot {@code slot} (level {@code lvl}) and fills the leaf table. */
     private void place(int t, int ref, int slot, int lvl, TileColumns columns, List<int[]> nodes) {
         if (ref >= 0) {
-            nodes.add(new int[] {slot, columns.column(model, ref), block.rightFrom(model, ref)});
+            int rightFrom = CategoryCodes.isCategorical(model, ref) ? 0 : block.rightFrom(model, ref);
+            nodes.add(new int[] {slot, columns.column(model, ref), rightFrom, ref});
             place(t, model.leftChild(ref), 2 * slot + 1, lvl + 1, columns, nodes);
             place(t, model.rightChild(ref), 2 * slot + 2, lvl + 1, columns, nodes);
             return;
@@ -217,8 +277,10 @@ final class BitSliceKernel implements ForestKernel {
         for (int c = 0; c < ranks.length; c++) {
             int[] q = ranks[c];
             int base = c * block;
+            // codes are in [0, 64) as they are; ranks in [0, 256) shifted to signed bytes
+            int shift = codeColumn[c] ? 0 : 128;
             for (int r = 0; r < tiles * TILE; r++) {
-                bins[base + r] = (byte) (q[r] - 128);
+                bins[base + r] = (byte) (q[r] - shift);
             }
         }
         for (int g = 0; g < groups; g++) {
@@ -232,7 +294,7 @@ final class BitSliceKernel implements ForestKernel {
         }
         for (int t = 0; t < depth.length; t++) {
             route(t, tiles);
-            if (float32) {
+            if (float32 && depth[t] <= PERMUTE_DEPTH) {
                 addFloat(t, tiles);
             } else {
                 addByRow(t, tiles);
@@ -252,8 +314,11 @@ final class BitSliceKernel implements ForestKernel {
      */
     private void route(int t, int tiles) {
         long[] reach = this.reach;
+        long[] level = this.level;
+        byte[] bins = this.bins;
+        int stride = reachStride;
         for (int k = 0; k < tiles; k++) {
-            reach[k * REACH] = -1L;
+            reach[k * stride] = -1L;
         }
         int i = nodeFirst[t];
         int d = depth[t];
@@ -265,19 +330,44 @@ final class BitSliceKernel implements ForestKernel {
             for (; i < end; i++) {
                 int s = nodeSlot[i];
                 int offset = nodeOffset[i];
-                byte test = nodeTest[i];
-                for (int k = 0; k < tiles; k++) {
-                    long goesRight = ByteVector.fromArray(BYTES, bins, offset + k * TILE)
-                            .compare(VectorOperators.GE, test)
-                            .toLong();
-                    int at = k * REACH + s;
-                    long here = reach[at];
-                    long r = here & goesRight;
-                    reach[at + s + 1] = here ^ r;
-                    reach[at + s + 2] = r;
-                    level[k * MAX_DEPTH + l] |= r;
+                int table = nodeTable[i];
+                if (table < 0) {
+                    byte test = nodeTest[i];
+                    for (int k = 0; k < tiles; k++) {
+                        long goesRight = ByteVector.fromArray(BYTES, bins, offset + k * TILE)
+                                .compare(VectorOperators.GE, test)
+                                .toLong();
+                        int at = k * stride + s;
+                        long here = reach[at];
+                        long r = here & goesRight;
+                        reach[at + s + 1] = here ^ r;
+                        reach[at + s + 2] = r;
+                        level[k * MAX_DEPTH + l] |= r;
+                    }
+                } else {
+                    routeCategorical(table, offset, s, l, tiles);
                 }
             }
+        }
+    }
+
+    /** The categorical split at slot {@code s} of level {@code l}: its table permuted by the rows' codes. */
+    private void routeCategorical(int table, int offset, int s, int l, int tiles) {
+        long[] reach = this.reach;
+        long[] level = this.level;
+        int stride = reachStride;
+        ByteVector right = ByteVector.fromArray(BYTES, tables, table);
+        for (int k = 0; k < tiles; k++) {
+            long goesRight = ByteVector.fromArray(BYTES, bins, offset + k * TILE)
+                    .selectFrom(right)
+                    .compare(VectorOperators.NE, 0)
+                    .toLong();
+            int at = k * stride + s;
+            long here = reach[at];
+            long r = here & goesRight;
+            reach[at + s + 1] = here ^ r;
+            reach[at + s + 2] = r;
+            level[k * MAX_DEPTH + l] |= r;
         }
     }
 
@@ -316,9 +406,10 @@ final class BitSliceKernel implements ForestKernel {
     }
 
     /**
-     * Adds tree {@code t}'s leaf of every row to its double accumulator: the rows' leaf slots by
-     * SIMD, the values row by row (with 8 double lanes, picking from up to 256 slots by permutes
-     * cost more than this on depth-8 trees).
+     * Adds tree {@code t}'s leaf of every row to its double accumulator (or float32, for trees
+     * deeper than {@value #PERMUTE_DEPTH}): the rows' leaf slots by SIMD, the values row by row
+     * (with 8 double lanes, picking from up to 256 slots by permutes cost more than this on depth-8
+     * trees).
      */
     private void addByRow(int t, int tiles) {
         int d = depth[t];

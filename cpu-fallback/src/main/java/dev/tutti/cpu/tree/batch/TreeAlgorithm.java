@@ -63,11 +63,13 @@ public enum TreeAlgorithm {
     },
     /**
      * Bit-sliced routing: 64 rows walk a tree together in the bits of 64-bit words, one 512-bit byte
-     * compare per split for all 64 rows, bitwise multiplexers down the tree padded to a complete
+     * compare per numeric split for all 64 rows (one byte permute of a 64-byte table by the rows'
+     * category codes per categorical split), bitwise multiplexers down the tree padded to a complete
      * tree, and SIMD permutes from leaf slots to values ({@link BitSliceKernel}). Needs the
-     * {@code jdk.incubator.vector} module, numeric splits only, trees of at most 8 levels and at
-     * most 255 distinct thresholds per feature (XGBoost's {@code hist} models fit); its cost follows
-     * the trees' padded size, so it wins on dense depth-wise trees.
+     * {@code jdk.incubator.vector} module, categorical splits only over categories 0 to 61, trees of
+     * at most 12 levels and at most 255 distinct thresholds per feature (XGBoost's {@code hist}
+     * models fit); its cost follows the number of splits and the trees' depth, so it wins on dense
+     * depth-wise trees.
      */
     BITSLICE {
         @Override
@@ -77,9 +79,9 @@ public enum TreeAlgorithm {
 
         @Override
         public String requirements() {
-            return "the JVM option --add-modules=jdk.incubator.vector, numeric splits only, trees of at most "
-                    + BitSliceKernel.MAX_DEPTH + " levels and at most " + BitSliceKernel.MAX_THRESHOLDS
-                    + " distinct thresholds per feature";
+            return "the JVM option --add-modules=jdk.incubator.vector, categorical splits only over categories 0 to "
+                    + (CategoryCodes.OTHER - 1) + ", trees of at most " + BitSliceKernel.MAX_DEPTH
+                    + " levels and at most " + BitSliceKernel.MAX_THRESHOLDS + " distinct thresholds per feature";
         }
 
         @Override
