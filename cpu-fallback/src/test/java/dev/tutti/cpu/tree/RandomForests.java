@@ -66,6 +66,23 @@ final class RandomForests {
     }
 
     /**
+     * A builder for random models: XGBoost-like float32 binary with base margin {@code binaryBase},
+     * or LightGBM-like double sums over 3 groups with base margins {@code multiclassBase}.
+     */
+    private static TreeEnsemble.Builder randomBuilder(String description, boolean float32, float binaryBase,
+            double[] multiclassBase) {
+        TreeEnsemble.Builder b = TreeEnsemble.builder(float32 ? 1 : 3).featureCount(FEATURES)
+                .accumulation(float32 ? Accumulation.FLOAT32 : Accumulation.FLOAT64)
+                .description(description);
+        if (float32) {
+            b.link(Link.SIGMOID).task(Task.BINARY, 2).baseMargin(new double[] {binaryBase});
+        } else {
+            b.link(Link.SOFTMAX).task(Task.MULTICLASS, 3).baseMargin(multiclassBase);
+        }
+        return b;
+    }
+
+    /**
      * Numeric splits only (every kind but categorical), thresholds on a grid of {@code grid} values
      * per feature, trees of up to {@code maxDepth} levels: XGBoost-like float32 binary, or
      * LightGBM-like double sums over 3 groups. With a grid of at most 120 and depth at most 8 it is
@@ -74,14 +91,7 @@ final class RandomForests {
     static TreeEnsemble numeric(long seed, boolean float32, int maxDepth, int grid) throws TreeModelException {
         Random random = new Random(seed);
         int groups = float32 ? 1 : 3;
-        TreeEnsemble.Builder b = TreeEnsemble.builder(groups).featureCount(FEATURES)
-                .accumulation(float32 ? Accumulation.FLOAT32 : Accumulation.FLOAT64)
-                .description("random numeric " + seed);
-        if (float32) {
-            b.link(Link.SIGMOID).task(Task.BINARY, 2).baseMargin(new double[] {(float) -0.3});
-        } else {
-            b.link(Link.SOFTMAX).task(Task.MULTICLASS, groups).baseMargin(new double[] {0.1, -0.2, 0.3});
-        }
+        TreeEnsemble.Builder b = randomBuilder("random numeric " + seed, float32, (float) -0.3, new double[] {0.1, -0.2, 0.3});
         for (int t = 0; t < 60; t++) {
             b.tree(numericNode(b, random, 0, maxDepth, float32, grid), t % groups);
         }
@@ -101,14 +111,7 @@ final class RandomForests {
     static TreeEnsemble categorical(long seed, boolean float32, int maxDepth) throws TreeModelException {
         Random random = new Random(seed);
         int groups = float32 ? 1 : 3;
-        TreeEnsemble.Builder b = TreeEnsemble.builder(groups).featureCount(FEATURES)
-                .accumulation(float32 ? Accumulation.FLOAT32 : Accumulation.FLOAT64)
-                .description("random categorical " + seed);
-        if (float32) {
-            b.link(Link.SIGMOID).task(Task.BINARY, 2).baseMargin(new double[] {(float) 0.2});
-        } else {
-            b.link(Link.SOFTMAX).task(Task.MULTICLASS, groups).baseMargin(new double[] {-0.1, 0.2, 0.05});
-        }
+        TreeEnsemble.Builder b = randomBuilder("random categorical " + seed, float32, (float) 0.2, new double[] {-0.1, 0.2, 0.05});
         for (int t = 0; t < 60; t++) {
             b.tree(categoricalNode(b, random, 0, maxDepth, float32), t % groups);
         }

@@ -337,12 +337,7 @@ final class BitSliceKernel implements ForestKernel {
                         long goesRight = ByteVector.fromArray(BYTES, bins, offset + k * TILE)
                                 .compare(VectorOperators.GE, test)
                                 .toLong();
-                        int at = k * stride + s;
-                        long here = reach[at];
-                        long r = here & goesRight;
-                        reach[at + s + 1] = here ^ r;
-                        reach[at + s + 2] = r;
-                        level[k * MAX_DEPTH + l] |= r;
+                        divide(reach, level, k * stride + s, s, k * MAX_DEPTH + l, goesRight);
                     }
                 } else {
                     routeCategorical(table, offset, s, l, tiles);
@@ -362,13 +357,20 @@ final class BitSliceKernel implements ForestKernel {
                     .selectFrom(right)
                     .compare(VectorOperators.NE, 0)
                     .toLong();
-            int at = k * stride + s;
-            long here = reach[at];
-            long r = here & goesRight;
-            reach[at + s + 1] = here ^ r;
-            reach[at + s + 2] = r;
-            level[k * MAX_DEPTH + l] |= r;
+            divide(reach, level, k * stride + s, s, k * MAX_DEPTH + l, goesRight);
         }
+    }
+
+    /**
+     * Splits the rows reaching slot {@code s} (word {@code reach[at]}) into its children's words by
+     * {@code goesRight}, and adds the right-going rows to level word {@code level[levelAt]}.
+     */
+    private static void divide(long[] reach, long[] level, int at, int s, int levelAt, long goesRight) {
+        long here = reach[at];
+        long right = here & goesRight;
+        reach[at + s + 1] = here ^ right;
+        reach[at + s + 2] = right;
+        level[levelAt] |= right;
     }
 
     /** Adds tree {@code t}'s leaf of every row to its float32 accumulator, 16 rows a step by permutes. */
