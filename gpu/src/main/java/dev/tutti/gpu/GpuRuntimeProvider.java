@@ -1,6 +1,5 @@
 package dev.tutti.gpu;
 
-import dev.tutti.engine.member.MemberRuntimes;
 import dev.tutti.engine.spi.Member;
 import dev.tutti.engine.spi.MemberException;
 import dev.tutti.engine.spi.MemberRuntimeProvider;
@@ -11,12 +10,8 @@ import dev.tutti.gpu.cuda.CudaApi;
 import dev.tutti.gpu.dense.DenseNetwork;
 import dev.tutti.gpu.dense.GpuDenseMember;
 import dev.tutti.gpu.dense.OnnxDenseImporter;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -29,8 +24,8 @@ import java.util.function.Supplier;
  * <p>{@link #unavailableReason} says exactly why the runtime cannot be used here (disabled, no CUDA
  * driver, no device, no cuBLAS; from {@link GpuDiscovery}, probed and logged once). A graph it does
  * not run is refused at {@link #load} with the op named, and the engine loads the member with the
- * next runtime. The twin is loaded through {@link MemberRuntimes} over the providers ranked below
- * this one (by default those on the class path; member option {@code gpu.twin=none} loads none).
+ * next runtime. The twin comes from the CPU runtimes ({@link CpuTwins}; by default those on the class
+ * path; member option {@code gpu.twin=none} loads none).
  *
  * <p>Threads: thread-safe; {@link #load} may run concurrently (device work is serialised on each
  * device's thread).
@@ -41,14 +36,12 @@ public final class GpuRuntimeProvider implements MemberRuntimeProvider {
     /** Above the CPU runtimes (100). */
     public static final int RANK = 200;
 
-    private static final Logger LOG = System.getLogger(GpuRuntimeProvider.class.getName());
-
     private final GpuSettings settings;
     private final Supplier<List<MemberRuntimeProvider>> twinRuntimes;
 
     /** The provider {@link ServiceLoader} makes: settings from system properties, twins from the class path. */
     public GpuRuntimeProvider() {
-        this(GpuSettings.fromSystem(), GpuRuntimeProvider::lowerRankedOnClassPath);
+        this(GpuSettings.fromSystem(), CpuTwins::onClassPath);
     }
 
     /**
@@ -57,16 +50,6 @@ public final class GpuRuntimeProvider implements MemberRuntimeProvider {
     public GpuRuntimeProvider(GpuSettings settings, Supplier<List<MemberRuntimeProvider>> twinRuntimes) {
         this.settings = settings;
         this.twinRuntimes = twinRuntimes;
-    }
-
-    private static List<MemberRuntimeProvider> lowerRankedOnClassPath() {
-        List<MemberRuntimeProvider> found = new ArrayList<>();
-        for (MemberRuntimeProvider p : ServiceLoader.load(MemberRuntimeProvider.class)) {
-            if (p.rank() < RANK) {
-                found.add(p);
-            }
-        }
-        return found;
     }
 
     @Override
@@ -105,24 +88,7 @@ public final class GpuRuntimeProvider implements MemberRuntimeProvider {
         DenseNetwork network = OnnxDenseImporter.read(spec);
         NetworkOutput output = NetworkOutput.of(spec, network.outputs());
         TwinFallbackMember.GpuLoader loader = () -> GpuDenseMember.load(spec, api, settings.device(), network, output);
-        Member gpu = loader.load();
-        Member twin = null;
-        String twinRuntime = "none";
-        try {
-            if (!spec.option("gpu.twin", "auto").equals("none")) {
-                MemberRuntimes runtimes = new MemberRuntimes(twinRuntimes.get());
-                twinRuntime = runtimes.providers().stream()
-                        .filter(p -> p.formats().contains(spec.format()) && p.unavailableReason(spec).isEmpty())
-                        .map(MemberRuntimeProvider::name).findFirst().orElse("none");
-                twin = runtimes.load(spec);
-            }
-        } catch (MemberException | RuntimeException e) {
-            LOG.log(Level.WARNING, "member {0}: no CPU twin ({1}); a GPU failure will drop the member for the batch", spec.pin(),
-                    e.getMessage());
-            twinRuntime = "none";
-        }
-        LOG.log(Level.INFO, "member {0}: {1} layer(s) resident on GPU {2} ({3}); CPU twin: {4}", spec.pin(), network.layers().size(),
-                settings.device(), ((GpuDenseMember) gpu).device().name(), twinRuntime);
-        return new TwinFallbackMember(spec, NAME, gpu, loader, twin, twinRuntime, settings.retryAfter(), System::nanoTime);
+        return CpuTwins.wrap(spec, NAME, loader, twinRuntimes, settings.retryAfter(),
+                network.layers().size() + " layer(s) resident on GPU " + settings.device());
     }
 }

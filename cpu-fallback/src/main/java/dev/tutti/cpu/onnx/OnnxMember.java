@@ -12,8 +12,8 @@ import dev.tutti.engine.spi.MemberException;
 import dev.tutti.engine.spi.MemberOutput;
 import dev.tutti.engine.spi.ModelSpec;
 import dev.tutti.engine.spi.NetworkOutput;
+import dev.tutti.engine.spi.TensorContracts;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -81,31 +81,14 @@ final class OnnxMember implements Member {
     }
 
     private static String pick(ModelSpec spec, String which, Map<String, NodeInfo> nodes) throws MemberException {
-        String named = spec.options().get(which);
-        if (named != null) {
-            if (!nodes.containsKey(named)) {
-                throw new MemberException("member " + spec.pin() + ": the graph has no " + which + " named '" + named
-                        + "'; its " + which + "s are " + nodes.keySet());
-            }
-            return named;
-        }
-        if (nodes.size() != 1) {
-            throw new MemberException("member " + spec.pin() + ": the graph has " + nodes.size() + " " + which + "s "
-                    + nodes.keySet() + "; name one with the option '" + which + "'");
-        }
-        return nodes.keySet().iterator().next();
+        return TensorContracts.pick(spec, which, nodes.keySet());
     }
 
     private static void checkInput(ModelSpec spec, NodeInfo node) throws MemberException {
         if (!(node.getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT) {
             throw new MemberException("member " + spec.pin() + ": input '" + node.getName() + "' must be a float32 tensor, not " + node.getInfo());
         }
-        long[] dims = info.getShape();
-        int width = spec.schema().width();
-        if (dims.length != 2 || dims[1] > 0 && dims[1] != width) {
-            throw new MemberException("member " + spec.pin() + ": input '" + node.getName() + "' has shape " + Arrays.toString(dims)
-                    + "; the schema gives [batch, " + width + "]");
-        }
+        TensorContracts.checkInput(spec, node.getName(), info.getShape());
     }
 
     private static int columns(ModelSpec spec, NodeInfo node) throws MemberException {
@@ -113,15 +96,7 @@ final class OnnxMember implements Member {
             throw new MemberException("member " + spec.pin() + ": output '" + node.getName() + "' must be a float32 tensor, not "
                     + node.getInfo() + " (scikit-learn exports: convert with zipmap=False)");
         }
-        long[] dims = info.getShape();
-        if (dims.length == 1) {
-            return 1;
-        }
-        if (dims.length != 2 || dims[1] < 1) {
-            throw new MemberException("member " + spec.pin() + ": output '" + node.getName() + "' has shape " + Arrays.toString(dims)
-                    + "; expected [batch] or [batch, columns] with a fixed column count");
-        }
-        return (int) dims[1];
+        return TensorContracts.columns(spec, node.getName(), info.getShape());
     }
 
     @Override
