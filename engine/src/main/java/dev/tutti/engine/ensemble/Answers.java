@@ -8,8 +8,10 @@ import dev.tutti.combine.Explanation;
 import dev.tutti.combine.FeatureRows;
 import dev.tutti.combine.MemberContribution;
 import dev.tutti.combine.Task;
+import dev.tutti.engine.manifest.ConfidenceMeasure;
 import dev.tutti.engine.manifest.EnsembleManifest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,17 +24,33 @@ final class Answers {
     private Answers() {}
 
     /**
-     * Fills predicted class, agreement, margin, entropy and confidence from {@code out.combined}, with
-     * the confidence kernels the ensemble chose (Vector API or scalar).
+     * Fills the predicted class and the confidence from {@code out.combined}; with {@code allMeasures}
+     * also every confidence measure (agreement, margin, entropy), else only the ensemble's own measure,
+     * the other two left NaN (the concurrent scorer, whose caller reads only the confidence: it saves
+     * their cost on every batch).
      */
-    static void confidence(EnsembleManifest manifest, Combiner combiner, ConfidenceKernels kernels, Predictions out) {
+    static void confidence(EnsembleManifest manifest, Combiner combiner, ConfidenceKernels kernels, Predictions out,
+            boolean allMeasures) {
         Task task = manifest.task();
-        kernels.predictedClass(task, out.combined, out.predictedClass);
-        kernels.agreement(combiner, out.memberScores, out.present, out.combined, manifest.spreadScale(), out.agreement);
-        kernels.margin(task, out.combined, out.margin);
-        kernels.entropy(task, out.combined, out.entropy);
         int rows = out.rows;
-        switch (manifest.confidence()) {
+        ConfidenceMeasure chosen = manifest.confidence();
+        kernels.predictedClass(task, out.combined, out.predictedClass);
+        if (allMeasures || chosen == ConfidenceMeasure.AGREEMENT) {
+            kernels.agreement(combiner, out.memberScores, out.present, out.combined, manifest.spreadScale(), out.agreement);
+        } else {
+            Arrays.fill(out.agreement, 0, rows, Float.NaN);
+        }
+        if (allMeasures || chosen == ConfidenceMeasure.MARGIN) {
+            kernels.margin(task, out.combined, out.margin);
+        } else {
+            Arrays.fill(out.margin, 0, rows, Float.NaN);
+        }
+        if (allMeasures || chosen == ConfidenceMeasure.ENTROPY) {
+            kernels.entropy(task, out.combined, out.entropy);
+        } else {
+            Arrays.fill(out.entropy, 0, rows, Float.NaN);
+        }
+        switch (chosen) {
             case AGREEMENT -> System.arraycopy(out.agreement, 0, out.confidence, 0, rows);
             case MARGIN -> System.arraycopy(out.margin, 0, out.confidence, 0, rows);
             case ENTROPY -> {

@@ -59,7 +59,7 @@ public final class ConcurrentScorer implements AutoCloseable {
     private final int[] fallbackOrder;
     private final double totalWeight;
     private final FeatureRows features = new FeatureRows();
-    private final LatencyRecorder combineLatency = new LatencyRecorder("combine");
+    private final LatencyRecorder combineLatency = LatencyRecorder.singleWriter("combine");
     private long epoch;
 
     public ConcurrentScorer(Ensemble ensemble, ExecutionConfig config, int capacity) {
@@ -115,7 +115,8 @@ public final class ConcurrentScorer implements AutoCloseable {
 
     /**
      * Scores {@code count} already validated rows of the ensemble's schema (row-major from index 0)
-     * and fills {@code out}, answering by {@code deadlineNanos} ({@link System#nanoTime()} clock).
+     * and fills {@code out} (its confidence with the ensemble's own measure only: the other measures
+     * are NaN), answering by {@code deadlineNanos} ({@link System#nanoTime()} clock).
      *
      * @throws EnsembleUnavailableException when no member answered
      */
@@ -197,7 +198,7 @@ public final class ConcurrentScorer implements AutoCloseable {
                     manifest.pin(), answered, runners.length, totalWeight > 0 ? weight / totalWeight : 0,
                     ensemble.members().get(alone).spec().pin());
         }
-        Answers.confidence(manifest, combiner, ensemble.confidence(), out);
+        Answers.confidence(manifest, combiner, ensemble.confidence(), out, false);
     }
 
     /**

@@ -95,6 +95,11 @@ public final class Predictions {
         return confidence[check(row)];
     }
 
+    /**
+     * How much the members agree on the row, in [0, 1]. The sequential {@link Scorer} fills agreement,
+     * margin and entropy; the {@link ConcurrentScorer} (the service's) only the ensemble's own measure,
+     * the others are NaN there.
+     */
     public float agreement(int row) {
         return agreement[check(row)];
     }

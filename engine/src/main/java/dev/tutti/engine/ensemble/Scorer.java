@@ -99,7 +99,7 @@ public final class Scorer {
                     + out.describeMissing());
         }
         combiner.combine(out.memberScores, out.present, features.wrap(rows, width), out.combined);
-        Answers.confidence(manifest, combiner, ensemble.confidence(), out);
+        Answers.confidence(manifest, combiner, ensemble.confidence(), out, true);
         if (explain) {
             Answers.explain(ensemble, combiner, features, out);
         }

@@ -18,6 +18,8 @@ import java.util.Map;
 public final class InputSchema {
     private final List<FeatureSpec> features;
     private final Map<String, Integer> indexByName;
+    /** Per feature: its number of categories, or 0 for a numeric feature (the hot check reads only this). */
+    private final int[] categoryCounts;
 
     public InputSchema(List<FeatureSpec> features) {
         if (features == null || features.isEmpty()) {
@@ -25,7 +27,10 @@ public final class InputSchema {
         }
         this.features = List.copyOf(features);
         this.indexByName = new HashMap<>();
+        this.categoryCounts = new int[this.features.size()];
         for (int i = 0; i < this.features.size(); i++) {
+            FeatureSpec feature = this.features.get(i);
+            categoryCounts[i] = feature.isCategorical() ? feature.categories().size() : 0;
             if (indexByName.put(this.features.get(i).name(), i) != null) {
                 throw new IllegalArgumentException("feature '" + this.features.get(i).name() + "' appears twice");
             }
@@ -64,7 +69,7 @@ public final class InputSchema {
             int base = r * width;
             for (int f = 0; f < width; f++) {
                 float value = buffer.get(base + f);
-                if (!isAcceptable(features.get(f), value)) {
+                if (!isAcceptable(categoryCounts[f], value)) {
                     buffer.put(base + f, checkedReplacement(features.get(f), value, firstRow + r));
                 }
             }
@@ -77,7 +82,7 @@ public final class InputSchema {
             throw wrongWidth(row.length, rowIndex);
         }
         for (int f = 0; f < row.length; f++) {
-            if (!isAcceptable(features.get(f), row[f])) {
+            if (!isAcceptable(categoryCounts[f], row[f])) {
                 row[f] = checkedReplacement(features.get(f), row[f], rowIndex);
             }
         }
@@ -92,9 +97,10 @@ public final class InputSchema {
                 "row " + rowIndex + " has " + actual + " values; the schema has " + width() + " features");
     }
 
-    private static boolean isAcceptable(FeatureSpec feature, float value) {
-        if (feature.isCategorical()) {
-            return value >= 0 && value < feature.categories().size() && value == (int) value;
+    /** A finite number, or a whole category code in [0, categories); {@code categories} 0 means numeric. */
+    private static boolean isAcceptable(int categories, float value) {
+        if (categories > 0) {
+            return value >= 0 && value < categories && value == (int) value;
         }
         return Float.isFinite(value);
     }

@@ -44,9 +44,10 @@ public final class EnsembleService implements AutoCloseable {
     private final ConcurrentScorer scorer;
     private final MicroBatcher<PendingRequest> batcher;
     private final Counters counters = new Counters();
-    private final LatencyRecorder queueWait = new LatencyRecorder("queue-wait");
-    private final LatencyRecorder batchFormation = new LatencyRecorder("batch-formation");
-    private final LatencyRecorder endToEnd = new LatencyRecorder("end-to-end");
+    // recorded on the batcher thread only
+    private final LatencyRecorder queueWait = LatencyRecorder.singleWriter("queue-wait");
+    private final LatencyRecorder batchFormation = LatencyRecorder.singleWriter("batch-formation");
+    private final LatencyRecorder endToEnd = LatencyRecorder.singleWriter("end-to-end");
 
     private EnsembleService(Ensemble ensemble, ServiceConfig config) {
         this.ensemble = ensemble;
