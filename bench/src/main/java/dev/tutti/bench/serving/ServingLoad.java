@@ -39,8 +39,8 @@ import org.HdrHistogram.Recorder;
  * The in-process serving benchmark: predictions per second and latency of the {@link EnsembleService}
  * at batch caps 1, 16, 64 and 256 with the bundled telco ensemble, side by side in one run with
  * <ul>
- *   <li><b>direct</b>: every member's runtime called directly on batches of the same size, one
- *       thread per core, no engine at all: the compute limit;
+ *   <li><b>direct</b>: every member's runtime called directly on batches of the same size over the
+ *       same rows, one thread per core, no engine at all: the compute limit;
  *   <li><b>naive</b>: one call per member per request (the sequential scorer at batch 1), one thread
  *       per core, each with its own copy of the ensemble: what a server without batching does.
  * </ul>
@@ -142,19 +142,30 @@ public final class ServingLoad {
         return v.length == 0 ? Double.NaN : v[v.length / 2];
     }
 
-    /** Each core's thread scores batches of {@code cap} rows with every member in turn, straight through the runtimes. */
+    /**
+     * Each core's thread scores batches of {@code cap} rows with every member in turn, straight
+     * through the runtimes, over the golden rows in turn (the rows the engine's clients send), not
+     * the same batch again and again: re-scoring one batch lets caches and branch predictors learn
+     * its rows (measured 5% faster on 2026-11-23).
+     */
     private Result direct(int cap) throws Exception {
         List<Ensemble> copies = copiesPerCore();
         try {
             Tally tally = new Tally();
+            int batches = Math.max(1, golden.rows() / cap);
             Measurement m = measure(CORES, tally, t -> {
                 Ensemble e = copies.get(t);
                 ScoreMatrix scores = new ScoreMatrix(1, 1, cap);
                 scores.rows(cap);
                 MemberOutput output = new MemberOutput().wrap(scores, 0);
-                FloatBuffer batch = golden.encodedRows(0, cap);
+                FloatBuffer[] data = new FloatBuffer[batches];
+                for (int b = 0; b < batches; b++) {
+                    data[b] = golden.encodedRows(b * cap % (golden.rows() - cap + 1), cap);
+                }
+                int[] next = {t};
                 return () -> {
                     long start = System.nanoTime();
+                    FloatBuffer batch = data[next[0]++ % batches];
                     for (Member member : e.members()) {
                         member.score(batch, cap, output);
                     }

@@ -17,8 +17,11 @@ import java.util.function.LongSupplier;
  * size.
  *
  * <p>The algorithm is either fixed ({@link #create}) or chosen by timing every algorithm that suits
- * the model on the first rows scored ({@link #adaptive}, see {@link KernelTrial}); the choice is
- * logged once.
+ * the model on the first rows scored ({@link #adaptive}, see {@link KernelTrial}), separately for
+ * small calls (fewer than {@value #SMALL_CALL_ROWS} rows) and large ones: the winner differs (a
+ * bit-sliced kernel works on 64-row tiles and is the fastest on full batches, the slowest on single
+ * rows), and a server that starts under light load must not keep its single-row choice when the
+ * batches grow. Each choice is logged once.
  *
  * <p>Threads: one thread at a time (the kernels' blocks and the accumulators are scratch); make one
  * evaluator per thread. Allocation: none per call; all buffers are made at construction.
@@ -26,9 +29,16 @@ import java.util.function.LongSupplier;
 public final class BatchTreeEvaluator {
     private static final Logger LOG = System.getLogger(BatchTreeEvaluator.class.getName());
     private static final LongSupplier SYSTEM_CLOCK = System::nanoTime;
+    /** Calls of fewer rows than this form the small size class, with its own trial and choice. */
+    public static final int SMALL_CALL_ROWS = 64;
+    private static final String[] CLASS_NAMES = {"calls of fewer than " + SMALL_CALL_ROWS + " rows", "calls of " + SMALL_CALL_ROWS + " rows or more"};
 
     private final TreeEnsemble model;
-    private final KernelTrial trial;
+    /** Per size class (0 small, 1 large): its trial, and its kernel once chosen. */
+    private final KernelTrial[] trials;
+    private final ForestKernel[] kernels;
+    private final boolean[] used = new boolean[2];
+    private int lastClass = 1;
     private final LongSupplier clock;
     private final int groups;
     private final int outputs;
@@ -36,13 +46,13 @@ public final class BatchTreeEvaluator {
     private final int accStride;
     private final double[] acc;
     private final double[] rowValues;
-    private ForestKernel kernel;
 
     private BatchTreeEvaluator(TreeEnsemble model, ForestKernel[] kernels, LongSupplier clock) {
         this.model = Objects.requireNonNull(model, "model");
-        this.trial = new KernelTrial(clock, clock == SYSTEM_CLOCK ? KernelTrial.jitTime() : () -> 0, kernels);
+        LongSupplier jit = clock == SYSTEM_CLOCK ? KernelTrial.jitTime() : () -> 0;
+        this.trials = new KernelTrial[] {new KernelTrial(clock, jit, kernels), new KernelTrial(clock, jit, kernels)};
+        this.kernels = new ForestKernel[] {trials[0].chosen(), trials[1].chosen()};
         this.clock = clock;
-        this.kernel = trial.chosen();
         this.groups = model.groups();
         this.outputs = model.outputs();
         this.averageOver = model.averageOver();
@@ -82,19 +92,44 @@ public final class BatchTreeEvaluator {
         return model;
     }
 
-    /** The algorithm in use: the chosen one, or while the trial runs, the one for the next block. */
+    /** The algorithm of the last call's size class: the chosen one, or while its trial runs, the one for its next block. */
     public TreeAlgorithm algorithm() {
-        return (kernel != null ? kernel : trial.next()).algorithm();
+        ForestKernel k = kernels[lastClass];
+        return (k != null ? k : trials[lastClass].next()).algorithm();
     }
 
-    /** Whether the algorithm is settled (always for {@link #create}). */
+    /**
+     * Whether the algorithm is settled: always for {@link #create}; for {@link #adaptive}, once some
+     * call was made and the trial of every size class that calls were made in has chosen.
+     */
     public boolean chosen() {
-        return kernel != null;
+        if (kernels[0] != null && kernels[1] != null) {
+            return true;
+        }
+        boolean any = false;
+        for (int c = 0; c < 2; c++) {
+            if (used[c]) {
+                any = true;
+                if (kernels[c] == null) {
+                    return false;
+                }
+            }
+        }
+        return any;
     }
 
-    /** How the algorithm was chosen, for logs and reports. */
+    /** How the algorithm was chosen for each size class that calls were made in, for logs and reports. */
     public String choice() {
-        return trial.report();
+        if (trials[0].chosen() != null && trials[0].report().equals(trials[1].report())) {
+            return trials[0].report(); // a single algorithm
+        }
+        StringBuilder s = new StringBuilder();
+        for (int c = 1; c >= 0; c--) {
+            if (used[c] || c == lastClass) {
+                s.append(s.isEmpty() ? "" : "; ").append(CLASS_NAMES[c]).append(": ").append(trials[c].report());
+            }
+        }
+        return s.toString();
     }
 
     /**
@@ -106,8 +141,9 @@ public final class BatchTreeEvaluator {
      * @param offsets {@link TreeEnsemble#outputs()} start indices
      */
     public void predict(FloatBuffer input, int rows, int width, float[] out, int[] offsets) {
+        int sizeClass = sizeClass(rows);
         for (int from = 0; from < rows; ) {
-            int n = evaluateBlock(input, from, rows - from, width);
+            int n = evaluateBlock(sizeClass, input, from, rows - from, width);
             for (int r = 0; r < n; r++) {
                 rowMargins(r);
                 model.applyLink(rowValues);
@@ -126,8 +162,9 @@ public final class BatchTreeEvaluator {
      * @param out receives group {@code g} of row {@code r} at {@code out[r * groups + g]}
      */
     public void margins(FloatBuffer input, int rows, int width, double[] out) {
+        int sizeClass = sizeClass(rows);
         for (int from = 0; from < rows; ) {
-            int n = evaluateBlock(input, from, rows - from, width);
+            int n = evaluateBlock(sizeClass, input, from, rows - from, width);
             for (int r = 0; r < n; r++) {
                 rowMargins(r);
                 System.arraycopy(rowValues, 0, out, (from + r) * groups, groups);
@@ -136,8 +173,17 @@ public final class BatchTreeEvaluator {
         }
     }
 
-    /** Evaluates the next block of at most {@code remaining} rows from {@code from}; returns its rows. */
-    private int evaluateBlock(FloatBuffer input, int from, int remaining, int width) {
+    private int sizeClass(int rows) {
+        int c = rows < SMALL_CALL_ROWS ? 0 : 1;
+        used[c] = true;
+        lastClass = c;
+        return c;
+    }
+
+    /** Evaluates the next block of at most {@code remaining} rows from {@code from} for a call of size class {@code c}; returns its rows. */
+    private int evaluateBlock(int c, FloatBuffer input, int from, int remaining, int width) {
+        ForestKernel kernel = kernels[c];
+        KernelTrial trial = trials[c];
         ForestKernel k = kernel != null ? kernel : trial.next();
         int n = Math.min(k.blockRows(), remaining);
         for (int g = 0; g < groups; g++) {
@@ -150,8 +196,8 @@ public final class BatchTreeEvaluator {
         long start = clock.getAsLong();
         k.accumulate(input, from, n, width, acc, accStride);
         if (trial.record(n, clock.getAsLong() - start)) {
-            kernel = trial.chosen();
-            LOG.log(Level.INFO, "tree evaluator for {0}: {1}", model.description(), trial.report());
+            kernels[c] = trial.chosen();
+            LOG.log(Level.INFO, "tree evaluator for {0}, {1}: {2}", model.description(), CLASS_NAMES[c], trial.report());
         }
         return n;
     }
