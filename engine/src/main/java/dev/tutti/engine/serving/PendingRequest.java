@@ -35,7 +35,10 @@ final class PendingRequest {
         this.classes = classes;
         this.values = new float[rows];
         this.predicted = new int[rows];
-        this.probabilities = new float[rows][classes];
+        this.probabilities = new float[rows][];
+        for (int r = 0; r < rows; r++) { // one array per row: C2 allocates these inline, a two-dimensional new is a runtime call
+            probabilities[r] = new float[classes];
+        }
         this.confidence = new float[rows];
         this.explanations = explain ? new RowExplanation[rows] : null;
         this.submittedNanos = submittedNanos;
