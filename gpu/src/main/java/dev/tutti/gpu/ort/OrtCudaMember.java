@@ -15,6 +15,7 @@ import dev.tutti.engine.spi.ModelSpec;
 import dev.tutti.engine.spi.NetworkOutput;
 import dev.tutti.engine.spi.TensorContracts;
 import dev.tutti.gpu.DeviceThread;
+import dev.tutti.gpu.HostRows;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -29,7 +30,7 @@ import java.util.Set;
  * provider inside the same session (ONNX Runtime places them itself).
  *
  * <p>Threads: {@link #score} by one engine thread at a time; the session runs on the device's
- * {@link DeviceThread}. Ownership: owns its session, options and input buffer, freed by
+ * {@link DeviceThread}. Ownership: owns its session, options and {@link HostRows}, freed by
  * {@link #close}. Allocation per batch: the input and output tensors and ONNX Runtime's result
  * objects (ONNX Runtime's Java API), the output copy, the device-thread task.
  */
@@ -43,7 +44,7 @@ public final class OrtCudaMember implements Member {
     private final NetworkOutput output;
     private final DeviceThread device;
     private final InFlightGuard guard;
-    private FloatBuffer input = ByteBuffer.allocateDirect(0).asFloatBuffer();
+    private final HostRows input = new HostRows();
 
     private OrtCudaMember(ModelSpec spec, OrtEnvironment environment, OrtSession.SessionOptions options, OrtSession session,
             String inputName, String outputName, NetworkOutput output, DeviceThread device) {
@@ -109,12 +110,8 @@ public final class OrtCudaMember implements Member {
         }
         try {
             int floats = count * spec.schema().width();
-            if (floats > input.capacity()) {
-                input = ByteBuffer.allocateDirect(Math.max(floats, 2 * input.capacity()) * Float.BYTES).order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
-            }
-            input.put(0, rows, 0, floats);
-            FloatBuffer batch = input.slice(0, floats);
+            input.copy(rows, floats);
+            FloatBuffer batch = input.floats(floats);
             device.call(() -> run(batch, count, out));
         } finally {
             guard.exit();

@@ -8,12 +8,12 @@ import dev.tutti.engine.spi.MemberRuntimeProvider;
 import dev.tutti.engine.spi.ModelFormats;
 import dev.tutti.engine.spi.ModelSpec;
 import dev.tutti.gpu.CpuTwins;
+import dev.tutti.gpu.LibraryGpuProvider;
 import dev.tutti.gpu.GpuDiscovery;
 import dev.tutti.gpu.GpuSettings;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -27,15 +27,13 @@ import java.util.function.Supplier;
  *
  * <p>Threads: thread-safe; {@link #load} may run concurrently.
  */
-public final class OrtCudaProvider implements MemberRuntimeProvider {
+public final class OrtCudaProvider extends LibraryGpuProvider {
     /** Name in logs. */
     public static final String NAME = "onnxruntime-cuda";
     /** Between the FFM backend (200) and the CPU runtimes (100). */
     public static final int RANK = 150;
 
-    private final GpuSettings settings;
     private final Supplier<EnumSet<OrtProvider>> providers;
-    private final Supplier<List<MemberRuntimeProvider>> twinRuntimes;
 
     /** The provider {@link java.util.ServiceLoader} makes: settings from system properties, twins from the class path. */
     public OrtCudaProvider() {
@@ -48,31 +46,12 @@ public final class OrtCudaProvider implements MemberRuntimeProvider {
      */
     public OrtCudaProvider(GpuSettings settings, Supplier<EnumSet<OrtProvider>> providers,
             Supplier<List<MemberRuntimeProvider>> twinRuntimes) {
-        this.settings = settings;
+        super(NAME, RANK, ModelFormats.ONNX, settings, twinRuntimes);
         this.providers = providers;
-        this.twinRuntimes = twinRuntimes;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int rank() {
-        return RANK;
-    }
-
-    @Override
-    public Set<String> formats() {
-        return Set.of(ModelFormats.ONNX);
-    }
-
-    @Override
-    public Optional<String> unavailableReason(ModelSpec spec) {
-        if (!settings.enabled()) {
-            return Optional.of("disabled by tutti.gpu.enabled=false");
-        }
+    protected Optional<String> libraryUnavailable() {
         EnumSet<OrtProvider> available;
         try {
             available = providers.get();
@@ -83,7 +62,7 @@ public final class OrtCudaProvider implements MemberRuntimeProvider {
             return Optional.of("this ONNX Runtime build has no CUDA execution provider (it has " + available
                     + "): build with -Ponnxruntime-gpu (com.microsoft.onnxruntime:onnxruntime_gpu; needs CUDA 12 and cuDNN 9)");
         }
-        return deviceMissing(settings);
+        return deviceMissing(settings());
     }
 
     /** Why device {@code tutti.gpu.device} is not there, by the driver's own count (empty when it is, or when the driver cannot tell). */
@@ -99,13 +78,12 @@ public final class OrtCudaProvider implements MemberRuntimeProvider {
     }
 
     @Override
-    public Member load(ModelSpec spec) throws MemberException {
-        Optional<String> unavailable = unavailableReason(spec);
-        if (unavailable.isPresent()) {
-            throw new MemberException("member " + spec.pin() + ": " + unavailable.get());
-        }
-        int device = settings.device();
-        return CpuTwins.wrap(spec, NAME, () -> OrtCudaMember.load(spec, device), twinRuntimes, settings.retryAfter(),
-                "ONNX Runtime session on CUDA device " + device);
+    protected Member loadOnDevice(ModelSpec spec, int device) throws MemberException {
+        return OrtCudaMember.load(spec, device);
+    }
+
+    @Override
+    protected String describe(int device) {
+        return "ONNX Runtime session on CUDA device " + device;
     }
 }

@@ -17,6 +17,7 @@ import dev.tutti.engine.spi.MemberOutput;
 import dev.tutti.engine.spi.ModelSpec;
 import dev.tutti.engine.spi.NetworkOutput;
 import dev.tutti.gpu.DeviceThread;
+import dev.tutti.gpu.HostRows;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,7 +43,7 @@ public final class TorchGpuMember implements Member {
     private final ParameterStore parameters;
     private final DeviceThread device;
     private final InFlightGuard guard;
-    private ByteBuffer input = ByteBuffer.allocateDirect(0);
+    private final HostRows input = new HostRows();
 
     private TorchGpuMember(ModelSpec spec, Model model, NetworkOutput output, DeviceThread device) {
         this.spec = spec;
@@ -104,15 +105,10 @@ public final class TorchGpuMember implements Member {
         }
         try {
             int floats = count * spec.schema().width();
-            if (floats * Float.BYTES > input.capacity()) {
-                input = ByteBuffer.allocateDirect(Math.max(floats * Float.BYTES, 2 * input.capacity())).order(ByteOrder.nativeOrder());
-            }
-            input.clear();
-            input.asFloatBuffer().put(0, rows, 0, floats);
-            ByteBuffer batch = input;
+            ByteBuffer batch = input.copy(rows, floats);
             device.call(() -> {
                 try (NDManager tensors = model.getNDManager().newSubManager()) {
-                    NDArray x = tensors.create(batch.limit(floats * Float.BYTES), new Shape(count, spec.schema().width()), DataType.FLOAT32);
+                    NDArray x = tensors.create(batch, new Shape(count, spec.schema().width()), DataType.FLOAT32);
                     NDArray y = block.forward(parameters, new NDList(x), false).singletonOrThrow();
                     y.attach(tensors);
                     NDArray host = y.toDevice(Device.cpu(), false);

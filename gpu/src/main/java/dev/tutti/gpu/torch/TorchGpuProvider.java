@@ -8,10 +8,10 @@ import dev.tutti.engine.spi.MemberRuntimeProvider;
 import dev.tutti.engine.spi.ModelFormats;
 import dev.tutti.engine.spi.ModelSpec;
 import dev.tutti.gpu.CpuTwins;
+import dev.tutti.gpu.LibraryGpuProvider;
 import dev.tutti.gpu.GpuSettings;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -30,15 +30,12 @@ import java.util.function.Supplier;
  *
  * <p>Threads: thread-safe; the engine is started once, lazily, under the class-init lock.
  */
-public final class TorchGpuProvider implements MemberRuntimeProvider {
+public final class TorchGpuProvider extends LibraryGpuProvider {
     /** Name in logs. */
     public static final String NAME = "djl-pytorch-gpu";
     /** Above the CPU runtimes (100). */
     public static final int RANK = 150;
     static final String ENGINE = "PyTorch";
-
-    private final GpuSettings settings;
-    private final Supplier<List<MemberRuntimeProvider>> twinRuntimes;
 
     /** The provider {@link java.util.ServiceLoader} makes: settings from system properties, twins from the class path. */
     public TorchGpuProvider() {
@@ -46,30 +43,11 @@ public final class TorchGpuProvider implements MemberRuntimeProvider {
     }
 
     public TorchGpuProvider(GpuSettings settings, Supplier<List<MemberRuntimeProvider>> twinRuntimes) {
-        this.settings = settings;
-        this.twinRuntimes = twinRuntimes;
+        super(NAME, RANK, ModelFormats.TORCHSCRIPT, settings, twinRuntimes);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int rank() {
-        return RANK;
-    }
-
-    @Override
-    public Set<String> formats() {
-        return Set.of(ModelFormats.TORCHSCRIPT);
-    }
-
-    @Override
-    public Optional<String> unavailableReason(ModelSpec spec) {
-        if (!settings.enabled()) {
-            return Optional.of("disabled by tutti.gpu.enabled=false");
-        }
+    protected Optional<String> libraryUnavailable() {
         if (EngineHolder.FAILURE.isPresent()) {
             return EngineHolder.FAILURE;
         }
@@ -80,21 +58,20 @@ public final class TorchGpuProvider implements MemberRuntimeProvider {
                     + " or let DJL download one (-Dai.djl.offline=false)");
         }
         int devices = engine.getGpuCount();
-        if (settings.device() >= devices) {
-            return Optional.of("DJL's CUDA libtorch sees " + devices + " device(s); tutti.gpu.device=" + settings.device());
+        if (settings().device() >= devices) {
+            return Optional.of("DJL's CUDA libtorch sees " + devices + " device(s); tutti.gpu.device=" + settings().device());
         }
         return Optional.empty();
     }
 
     @Override
-    public Member load(ModelSpec spec) throws MemberException {
-        Optional<String> unavailable = unavailableReason(spec);
-        if (unavailable.isPresent()) {
-            throw new MemberException("member " + spec.pin() + ": " + unavailable.get());
-        }
-        int device = settings.device();
-        return CpuTwins.wrap(spec, NAME, () -> TorchGpuMember.load(spec, device), twinRuntimes, settings.retryAfter(),
-                "TorchScript module on CUDA device " + device);
+    protected Member loadOnDevice(ModelSpec spec, int device) throws MemberException {
+        return TorchGpuMember.load(spec, device);
+    }
+
+    @Override
+    protected String describe(int device) {
+        return "TorchScript module on CUDA device " + device;
     }
 
     /** Starts DJL's PyTorch engine on first use and remembers why it failed, if it did. */
