@@ -53,6 +53,7 @@ import org.HdrHistogram.HistogramLogWriter;
  * </pre>
  * Diagnostics: {@code -Dtutti.bench.window=W} keeps W x cap requests outstanding instead;
  * {@code -Dtutti.bench.threads=true} prints the cores each kind of thread kept busy;
+ * {@code -Dtutti.bench.wait=LITE_BLOCKING} (or another {@code WaitStrategyKind}) sets the batcher's wait strategy;
  * {@code -Dtutti.bench.workers=N} runs the service with N member workers (default: the
  * cores); {@code -Dtutti.bench.latencies=true} prints the service's stage latencies (queue wait,
  * batch formation, each member, combine) after each engine configuration.
@@ -215,6 +216,7 @@ public final class ServingLoad {
     private Result engine(String name, int cap, int round) throws Exception {
         try (Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir);
                 EnsembleService service = EnsembleService.start(ensemble, ServiceConfig.defaults().withBatching(4096, cap, 1024)
+                        .withWaitStrategy(dev.tutti.batching.WaitStrategyKind.valueOf(System.getProperty("tutti.bench.wait", "BLOCKING")))
                         .withExecution(ExecutionConfig.defaults().withWorkers(Integer.getInteger("tutti.bench.workers", CORES))
                                 .withTierBudgets(List.of(Duration.ofSeconds(5)))))) {
             checkParity(service, ensemble);
