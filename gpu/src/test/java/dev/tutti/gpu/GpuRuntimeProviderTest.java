@@ -20,6 +20,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import dev.tutti.gpu.dense.DenseNetwork;
 
 /**
  * The provider as the engine sees it: why it is unavailable, which graphs it refuses (and that the CPU
@@ -85,15 +88,42 @@ class GpuRuntimeProviderTest {
         }
     }
 
-    @Test
-    void shouldRefuseTheBundledTelcoMlpByItsPreprocessingOpsAndLeaveItToTheCpuRuntime() throws Exception {
-        ModelSpec telco = GoldenSet.load("telco").members().stream().filter(m -> m.name().equals("mlp-onnx")).findFirst().orElseThrow();
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"telco, mlp-onnx", "spam, mlp-onnx"})
+    void shouldRunABundledMlpWithItsFeatureEncodingOnTheHostAndMatchOnnxRuntime(String dataset, String memberName) throws Exception {
+        GoldenSet golden = GoldenSet.load(dataset);
+        ModelSpec spec = golden.member(memberName);
+        DenseNetwork network = dev.tutti.gpu.dense.OnnxDenseImporter.read(spec);
+        assertThat(network.encoding()).as("the graph's imputation, scaling and one-hot run on the host").isNotNull();
+        assertThat(network.inputs()).isEqualTo(spec.schema().width());
         GpuRuntimeProvider gpu = new GpuRuntimeProvider(CudaStub.settings(Duration.ofSeconds(1)), List::of);
-        assertThatThrownBy(() -> gpu.load(telco)).isInstanceOf(UnsupportedGraphException.class)
-                .hasMessageContaining("member mlp-onnx@1").hasMessageContaining("does not run ONNX op(s) Identity")
-                .hasMessageContaining("Gather").hasMessageContaining("IsNaN");
+        int rows = golden.rows(); // every golden row, those with missing values included
+        float[] x = new float[rows * spec.schema().width()];
+        golden.encodedRows(0, rows).get(0, x);
+        try (Member member = gpu.load(spec)) {
+            assertThat(((RuntimeStatus) member).activeRuntime()).isEqualTo("cuda-ffm");
+            float[][] actual = Specs.score(member, x, rows);
+            for (int o = 0; o < actual.length; o++) {
+                for (int r = 0; r < rows; r++) {
+                    assertThat((double) actual[o][r]).as("%s row %d output %d (%s)", dataset, r, o, golden.split(r))
+                            .isCloseTo(golden.reference(spec, o)[r], offset(1e-4));
+                }
+            }
+            assertThat(java.util.stream.IntStream.range(0, rows).filter(r -> golden.split(r).equals("missing")).count())
+                    .as("rows with missing values covered").isPositive();
+        }
+    }
+
+    @Test
+    void shouldRefuseAFeatureEncodingOpItDoesNotRunAndLeaveTheGraphToTheCpuRuntime() throws Exception {
+        Path onnx = new DenseOnnx(5, 13).op("Abs").gemm(1, true, 1f, 1f).write(dir.resolve("abs.onnx"), "y");
+        ModelSpec spec = Specs.spec("abs", onnx, 5, Task.REGRESSION, 0, Map.of());
+        GpuRuntimeProvider gpu = new GpuRuntimeProvider(CudaStub.settings(Duration.ofSeconds(1)), List::of);
+        assertThatThrownBy(() -> gpu.load(spec)).isInstanceOf(UnsupportedGraphException.class)
+                .hasMessageContaining("member abs@1").hasMessageContaining("does not run ONNX op(s) Abs")
+                .hasMessageContaining("after a feature encoding of");
         OrtReference.TwinProvider cpu = new OrtReference.TwinProvider();
-        try (Member member = new MemberRuntimes(List.of(gpu, cpu)).load(telco)) {
+        try (Member member = new MemberRuntimes(List.of(gpu, cpu)).load(spec)) {
             assertThat(member).isNotInstanceOf(TwinFallbackMember.class);
             assertThat(cpu.loads).isEqualTo(1);
         }

@@ -1,14 +1,23 @@
 package dev.tutti.gpu.dense;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
- * A feed-forward network of dense layers, optionally ending in a softmax over the last layer's outputs
- * (applied on the host: the output rows are narrow).
+ * A feed-forward network of dense layers, optionally after a feature encoding run on the host
+ * ({@link HostEncoding}, or null) and ending in a softmax over the last layer's outputs (applied on
+ * the host: the output rows are narrow).
  *
- * <p>Threads: immutable.
+ * <p>Threads: the layers are immutable; the encoding keeps per-batch buffers (one scoring thread).
  */
-public record DenseNetwork(List<DenseLayer> layers, boolean softmax) {
+public record DenseNetwork(List<DenseLayer> layers, boolean softmax, HostEncoding encoding) {
+
+    /** A network that takes its input rows as they are. */
+    public DenseNetwork(List<DenseLayer> layers, boolean softmax) {
+        this(layers, softmax, null);
+    }
 
     public DenseNetwork {
         layers = List.copyOf(layers);
@@ -23,7 +32,13 @@ public record DenseNetwork(List<DenseLayer> layers, boolean softmax) {
         }
     }
 
+    /** Columns of the rows the network takes: the encoding's raw rows, else the first layer's. */
     public int inputs() {
+        return encoding != null ? encoding.inputs() : layers.getFirst().inputs();
+    }
+
+    /** Columns the first dense layer takes (the encoding's output, when there is one). */
+    public int layerInputs() {
         return layers.getFirst().inputs();
     }
 
@@ -44,7 +59,14 @@ public record DenseNetwork(List<DenseLayer> layers, boolean softmax) {
      * The reference forward pass on the CPU, in double: {@code rows x inputs()} in, {@code rows x outputs()} out.
      * For tests and checks, not for serving.
      */
-    public double[] forward(float[] x, int rows) {
+    public double[] forward(float[] raw, int rows) {
+        float[] x = raw;
+        if (encoding != null) {
+            FloatBuffer rowsIn = ByteBuffer.allocateDirect(raw.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, raw);
+            FloatBuffer design = encoding.apply(rowsIn, rows);
+            x = new float[rows * layerInputs()];
+            design.get(0, x);
+        }
         double[] in = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             in[i] = x[i];

@@ -134,7 +134,8 @@ public final class GpuDenseMember implements Member {
         if (closed) {
             throw new IllegalStateException("member " + spec.pin() + " is closed");
         }
-        MemorySegment rowsIn = MemorySegment.ofBuffer(in.slice(0, rows * network.inputs()));
+        FloatBuffer design = network.encoding() != null ? network.encoding().apply(in, rows) : in.slice(0, rows * network.layerInputs());
+        MemorySegment rowsIn = MemorySegment.ofBuffer(design);
         try {
             device.call(() -> {
                 run(rowsIn, rows);
@@ -154,7 +155,7 @@ public final class GpuDenseMember implements Member {
     /** One batch, on the device thread, into {@link #pinnedOut}. */
     private void run(MemorySegment rowsIn, int rows) {
         ensureCapacity(rows);
-        long inBytes = (long) rows * network.inputs() * Float.BYTES;
+        long inBytes = (long) rows * network.layerInputs() * Float.BYTES;
         MemorySegment.copy(rowsIn, 0, pinnedIn, 0, inBytes);
         device.upload(input, pinnedIn, inBytes);
         long x = input;
@@ -197,10 +198,10 @@ public final class GpuDenseMember implements Member {
         }
         freeBatchBuffers();
         int grown = Math.max(rows, 2 * capacity);
-        input = device.alloc((long) grown * network.inputs() * Float.BYTES);
+        input = device.alloc((long) grown * network.layerInputs() * Float.BYTES);
         activationA = device.alloc((long) grown * network.widest() * Float.BYTES);
         activationB = device.alloc((long) grown * network.widest() * Float.BYTES);
-        pinnedIn = device.allocPinned((long) grown * network.inputs() * Float.BYTES);
+        pinnedIn = device.allocPinned((long) grown * network.layerInputs() * Float.BYTES);
         pinnedOut = device.allocPinned((long) grown * network.outputs() * Float.BYTES);
         pinnedOutBytes = pinnedOut.asByteBuffer().order(ByteOrder.nativeOrder());
         capacity = grown;

@@ -24,8 +24,10 @@ import java.util.Set;
  * a chain of {@code Gemm} ({@code transA=0}, any {@code transB}, {@code alpha}, {@code beta} with a
  * bias {@code C}), {@code MatMul} with a 2-D weight, {@code Add} of a bias right after one of them,
  * {@code Relu}/{@code Sigmoid}/{@code Tanh} after a layer, and {@code Softmax} over the last axis as
- * the last node; weights and biases are float32 initializers. Anything else is refused with an
- * {@link UnsupportedGraphException} naming the op and the node, so that a CPU runtime serves the member.
+ * the last node; weights and biases are float32 initializers. The nodes before the first {@code Gemm}
+ * or {@code MatMul} are the graph's feature encoding (imputation, scaling, one-hot), run on the host
+ * ({@link HostEncoding}). Anything else is refused with an {@link UnsupportedGraphException} naming the
+ * op and the node, so that a CPU runtime serves the member.
  *
  * <p>Spec options: {@code input} and {@code output} name the tensors when the graph has several.
  *
@@ -34,6 +36,8 @@ import java.util.Set;
 public final class OnnxDenseImporter {
     /** The ops the GPU backend runs. */
     public static final Set<String> SUPPORTED = Set.of("Gemm", "MatMul", "Add", "Relu", "Sigmoid", "Tanh", "Softmax");
+    /** The ops that start the dense part: every node before the first of them is the feature encoding. */
+    private static final Set<String> DENSE = Set.of("Gemm", "MatMul");
 
     private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
@@ -52,9 +56,19 @@ public final class OnnxDenseImporter {
 
     static DenseNetwork read(ModelSpec spec, GraphProto graph) throws MemberException {
         String who = "member " + spec.pin() + ": ";
+        List<NodeProto> nodes = graph.getNodeList();
+        int firstDense = 0;
+        while (firstDense < nodes.size() && !DENSE.contains(nodes.get(firstDense).getOpType())) {
+            firstDense++;
+        }
+        if (firstDense == nodes.size()) {
+            firstDense = 0; // no dense layer at all: said below, after the ops
+        }
         Set<String> unsupported = new LinkedHashSet<>();
-        for (NodeProto node : graph.getNodeList()) {
-            if (!SUPPORTED.contains(node.getOpType()) || !node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            Set<String> runs = i < firstDense ? HostEncoding.OPS : SUPPORTED;
+            if (!runs.contains(node.getOpType()) || !node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
                 unsupported.add(node.getOpType() + (node.getDomain().isEmpty() ? "" : " (domain " + node.getDomain() + ")")
                         + " (node '" + node.getName() + "')");
             }
@@ -62,7 +76,8 @@ public final class OnnxDenseImporter {
         if (!unsupported.isEmpty()) {
             throw new UnsupportedGraphException(who + "the GPU dense backend does not run ONNX op(s) " + String.join(", ", unsupported)
                     + "; it runs " + String.join("/", List.of("Gemm", "MatMul", "Add", "Relu", "Sigmoid", "Tanh", "Softmax"))
-                    + " chains only");
+                    + " chains, after a feature encoding of " + String.join("/", HostEncoding.OPS.stream().sorted().toList())
+                    + " run on the host");
         }
         Map<String, TensorProto> initializers = new HashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
@@ -71,12 +86,22 @@ public final class OnnxDenseImporter {
         String input = pick(who, "input", spec, graph.getInputList().stream().map(ValueInfoProto::getName)
                 .filter(n -> !initializers.containsKey(n)).toList());
         String output = pick(who, "output", spec, graph.getOutputList().stream().map(ValueInfoProto::getName).toList());
-        List<NodeProto> chain = chain(who, graph, input, output, initializers);
+        HostEncoding encoding = null;
+        String design = input;
+        if (firstDense > 0) {
+            design = dataInput(nodes.get(firstDense), initializers);
+            if (design == null) {
+                throw new UnsupportedGraphException(who + "the first dense node '" + nodes.get(firstDense).getName()
+                        + "' must take exactly one activation input");
+            }
+            encoding = HostEncoding.compile(who, nodes.subList(0, firstDense), input, spec.schema().width(), design, initializers);
+        }
+        List<NodeProto> chain = chain(who, graph, design, output, initializers);
 
         List<DenseLayer> layers = new ArrayList<>();
         boolean softmax = false;
         boolean biasOpen = false; // the last layer may still take an Add (a MatMul's bias)
-        int width = spec.schema().width();
+        int width = encoding != null ? encoding.outputs() : spec.schema().width();
         for (int i = 0; i < chain.size(); i++) {
             NodeProto node = chain.get(i);
             String where = who + node.getOpType() + " node '" + node.getName() + "': ";
@@ -142,11 +167,11 @@ public final class OnnxDenseImporter {
         if (layers.isEmpty()) {
             throw new UnsupportedGraphException(who + "the graph has no Gemm or MatMul layer");
         }
-        if (layers.getFirst().inputs() != spec.schema().width()) {
+        if (encoding == null && layers.getFirst().inputs() != spec.schema().width()) {
             throw new MemberException(who + "the network takes " + layers.getFirst().inputs() + " features; the schema has "
                     + spec.schema().width());
         }
-        return new DenseNetwork(layers, softmax);
+        return new DenseNetwork(layers, softmax, encoding);
     }
 
     private static String pick(String who, String which, ModelSpec spec, List<String> names) throws MemberException {
