@@ -127,7 +127,7 @@ public final class HostEncoding {
         String op = node.getOpType();
         switch (op) {
             case "Identity", "Cast" -> {
-                if (op.equals("Cast") && intAttribute(node, "to", FLOAT) != FLOAT) {
+                if (op.equals("Cast") && OnnxDenseImporter.intAttribute(node, "to", FLOAT) != FLOAT) {
                     throw new UnsupportedGraphException(where + "only casts to float32 are supported");
                 }
                 if (in[0] != null && in[0].isConstant()) {
@@ -137,7 +137,7 @@ public final class HostEncoding {
             }
             case "Gather" -> {
                 Value data = data(where, in[0]);
-                checkColumnAxis(where, intAttribute(node, "axis", 0));
+                checkColumnAxis(where, OnnxDenseImporter.intAttribute(node, "axis", 0));
                 float[] indices = constant(where, in[1]);
                 int[] from = new int[indices.length];
                 for (int j = 0; j < from.length; j++) {
@@ -177,7 +177,7 @@ public final class HostEncoding {
                 return add(steps, new Step(op, new Value[] {in[0], in[1], in[2]}, columns, null));
             }
             case "Concat" -> {
-                long axis = intAttribute(node, "axis", 1);
+                long axis = OnnxDenseImporter.intAttribute(node, "axis", 1);
                 checkColumnAxis(where, axis);
                 int columns = 0;
                 for (Value v : in) {
@@ -391,14 +391,5 @@ public final class HostEncoding {
                     + "; float32, int64 and int32 are supported");
         }
         return values;
-    }
-
-    private static long intAttribute(NodeProto node, String name, long defaultValue) {
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return defaultValue;
     }
 }

@@ -307,7 +307,7 @@ public final class OnnxDenseImporter {
         return values;
     }
 
-    private static long intAttribute(NodeProto node, String name, long defaultValue) {
+    static long intAttribute(NodeProto node, String name, long defaultValue) {
         for (AttributeProto a : node.getAttributeList()) {
             if (a.getName().equals(name)) {
                 return a.getI();
