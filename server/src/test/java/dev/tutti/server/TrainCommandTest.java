@@ -14,6 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.tutti.combine.ScoreMatrix;
+import dev.tutti.engine.member.MemberRuntimes;
+import dev.tutti.engine.spi.Member;
+import dev.tutti.engine.spi.MemberOutput;
+import dev.tutti.engine.spi.ModelSpec;
+import dev.tutti.gpu.dense.DenseNetwork;
+import dev.tutti.gpu.dense.OnnxDenseImporter;
+import dev.tutti.trainer.registry.RegisteredMember;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tutti train} through the real command line, on a 400-row telco churn subset. */
@@ -72,6 +84,51 @@ class TrainCommandTest {
         }
         assertThat(run.stdout()).contains("auc").contains("logLoss").contains("5 trained, 0 failed, 0 skipped");
         assertThat(run.stderr()).contains("[5/5]").contains("ETA");
+    }
+
+    /**
+     * The GPU backend's import of a trained MLP: the trainer writes the feature encoding (Gather,
+     * IsNaN, Where, Sub, Mul; Gather, Equal, Cast; Concat) into the graph, and the FFM backend runs it
+     * on the host before the dense layers. Its CPU reference pass (encoding plus layers, in double)
+     * must give ONNX Runtime's outputs on rows with missing values and every category.
+     */
+    @Test
+    void shouldImportATrainedMlpWithItsFeatureEncodingForTheGpuBackend() throws Exception {
+        Path registry = dir.resolve("registry");
+        Run run = tutti("train", "--data", csv.toString(), "--target", "churn", "--registry", registry.toString(), "--library", "nets",
+                "--size", "5", "--folds", "2", "--seed", "9");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        JsonNode library = new ObjectMapper().readTree(registry.resolve("libraries/nets/1/library.json").toFile());
+        JsonNode mlp = null;
+        for (JsonNode member : library.get("members")) {
+            mlp = member.get("family").asText().equals("mlp") ? member : mlp;
+        }
+        assertThat(mlp).as("the library of 5 has an MLP").isNotNull();
+        ModelSpec spec = RegisteredMember.read(registry.resolve(mlp.get("path").asText())).spec();
+        DenseNetwork network = OnnxDenseImporter.read(spec);
+        assertThat(network.encoding()).isNotNull();
+        int width = spec.schema().width();
+        int rows = 200;
+        float[] x = new float[rows * width];
+        java.util.Random random = new java.util.Random(3);
+        for (int r = 0; r < rows; r++) {
+            for (int f = 0; f < width; f++) {
+                var feature = spec.schema().feature(f);
+                float v = feature.isCategorical() ? random.nextInt(feature.categories().size()) : (float) (random.nextGaussian() * 30 + 40);
+                x[r * width + f] = random.nextInt(10) == 0 && feature.missingAllowed() ? Float.NaN : v;
+            }
+        }
+        double[] reference = network.forward(x, rows);
+        try (Member cpu = MemberRuntimes.discover().load(spec)) {
+            ScoreMatrix scores = new ScoreMatrix(1, spec.outputs(), rows);
+            scores.rows(rows);
+            FloatBuffer in = ByteBuffer.allocateDirect(x.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer().put(0, x);
+            cpu.score(in, rows, new MemberOutput().wrap(scores, 0));
+            int columns = network.outputs();
+            for (int r = 0; r < rows; r++) {
+                assertThat(reference[r * columns + columns - 1]).as("row %d", r).isCloseTo(scores.get(0, 0, r), within(1e-4));
+            }
+        }
     }
 
     @Test
