@@ -23,6 +23,9 @@ rm -f "$STAGE"/lib/*-tests.jar   # the engine's test helpers read fixtures the b
 # CUDA build needs CUDA 12, DJL's JNI needs libtorch 2.7; see GPU.md), and their test reads the golden
 # fixtures: leave out libtorch (hundreds of MB) and that test
 rm -f "$STAGE"/lib/pytorch-native-*.jar "$STAGE"/test/dev/tutti/gpu/LibraryGpuRuntimesTest*.class
+# the bundled ensembles' trained MLPs, for RealGpuTest (their feature encoding runs on the host)
+mkdir -p "$STAGE/models"
+for e in telco-churn spam; do cp "ensembles/$e/1/members/mlp-onnx/1/model.onnx" "$STAGE/models/$e-mlp.onnx"; done
 for j in "$STAGE"/lib/onnxruntime-*.jar; do
     zip -q -d "$j" 'ai/onnxruntime/native/linux-aarch64/*' 'ai/onnxruntime/native/osx-*' 'ai/onnxruntime/native/win-*' >/dev/null || true
 done

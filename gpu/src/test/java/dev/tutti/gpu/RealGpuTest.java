@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * On a real CUDA device (tag {@code gpu}: left out of the default build, run by gpu/scripts/gpu-run.sh):
@@ -55,6 +57,57 @@ class RealGpuTest {
         Path onnx = new DenseOnnx(256, 3).gemm(256, true, 1f, 1f).op("Relu").gemm(256, true, 1f, 1f).op("Relu").gemm(256, true, 1f, 1f)
                 .op("Relu").gemm(1, true, 1f, 1f).write(dir.resolve("mlp256.onnx"), "value");
         check(onnx, Specs.spec("mlp256", onnx, 256, Task.REGRESSION, 0, Map.of()), 256, 1);
+    }
+
+    /**
+     * The bundled ensembles' trained MLPs, whose feature encoding (imputation, scaling, one-hot) runs
+     * on the host before the layers go to the device: against ONNX Runtime on the CPU, on rows with
+     * missing values, small integer codes and wide numbers. The files come with the GPU bundle
+     * ({@code models/}) or from the repository's {@code ensembles/} when run in the module.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"telco-churn", "spam"})
+    void shouldMatchOnnxRuntimeForABundledMlpWithItsFeatureEncoding(String ensemble) throws Exception {
+        Path onnx = bundledMlp(ensemble);
+        assumeTrue(onnx != null, () -> "the " + ensemble + " MLP file is neither in models/ nor in ../ensembles/");
+        int width;
+        try (var session = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(onnx.toString())) {
+            width = (int) ((ai.onnxruntime.TensorInfo) session.getInputInfo().values().iterator().next().getInfo()).getShape()[1];
+        }
+        ModelSpec spec = Specs.spec(ensemble + "-mlp", onnx, width, Task.BINARY, 2, Map.of());
+        try (Member member = new GpuRuntimeProvider(settings, List::of).load(spec)) {
+            assertThat(((RuntimeStatus) member).activeRuntime()).isEqualTo("cuda-ffm");
+            java.util.Random random = new java.util.Random(11);
+            for (int rows : List.of(1, 256, 4096)) {
+                float[] x = new float[rows * width];
+                for (int i = 0; i < x.length; i++) {
+                    int kind = random.nextInt(10);
+                    x[i] = kind == 0 ? Float.NaN : kind < 5 ? random.nextInt(4) : (float) (random.nextGaussian() * 20 + 10);
+                }
+                float[] expected = OrtReference.run(onnx, x, rows, width);
+                int columns = expected.length / rows;
+                float[][] actual = Specs.score(member, x, rows);
+                double worst = 0;
+                for (int r = 0; r < rows; r++) {
+                    double e = expected[r * columns + columns - 1];
+                    worst = Math.max(worst, Math.abs(actual[0][r] - e));
+                    assertThat((double) actual[0][r]).as("%s row %d of %d", ensemble, r, rows).isCloseTo(e, offset(1e-4));
+                }
+                System.out.printf("GPU parity %s MLP (feature encoding on the host) batch %d: max |gpu - onnxruntime| = %.2e%n",
+                        ensemble, rows, worst);
+            }
+        }
+    }
+
+    private static Path bundledMlp(String ensemble) {
+        for (Path candidate : List.of(Path.of("models", ensemble + "-mlp.onnx"),
+                Path.of("..", "ensembles", ensemble, "1", "members", "mlp-onnx", "1", "model.onnx"),
+                Path.of("ensembles", ensemble, "1", "members", "mlp-onnx", "1", "model.onnx"))) {
+            if (java.nio.file.Files.isRegularFile(candidate)) {
+                return candidate.toAbsolutePath();
+            }
+        }
+        return null;
     }
 
     private static void check(Path onnx, ModelSpec spec, int width, int columns) throws Exception {
