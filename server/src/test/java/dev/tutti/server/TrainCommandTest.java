@@ -65,13 +65,19 @@ class TrainCommandTest {
         }
     }
 
+    /** Trains a library of 5 members (one of each kind) from the telco subset; the run must succeed. */
+    private Run train(Path registry, String library, int folds, int seed) {
+        Run run = tutti("train", "--data", csv.toString(), "--target", "churn", "--registry", registry.toString(), "--library", library,
+                "--size", "5", "--folds", String.valueOf(folds), "--seed", String.valueOf(seed));
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        return run;
+    }
+
     @Test
     void shouldTrainALibraryIntoTheRegistryAndPrintTheCvTable() throws Exception {
         Path registry = dir.resolve("registry");
-        Run run = tutti("train", "--data", csv.toString(), "--target", "churn", "--registry", registry.toString(), "--library", "churn",
-                "--size", "5", "--folds", "3", "--seed", "4");
+        Run run = train(registry, "churn", 3, 4);
 
-        assertThat(run.exit()).as(run.stderr()).isZero();
         JsonNode library = new ObjectMapper().readTree(registry.resolve("libraries/churn/1/library.json").toFile());
         assertThat(library.get("members")).hasSize(5);
         assertThat(library.at("/lineage/seed").asLong()).isEqualTo(4);
@@ -95,9 +101,7 @@ class TrainCommandTest {
     @Test
     void shouldImportATrainedMlpWithItsFeatureEncodingForTheGpuBackend() throws Exception {
         Path registry = dir.resolve("registry");
-        Run run = tutti("train", "--data", csv.toString(), "--target", "churn", "--registry", registry.toString(), "--library", "nets",
-                "--size", "5", "--folds", "2", "--seed", "9");
-        assertThat(run.exit()).as(run.stderr()).isZero();
+        train(registry, "nets", 2, 9);
         JsonNode library = new ObjectMapper().readTree(registry.resolve("libraries/nets/1/library.json").toFile());
         JsonNode mlp = null;
         for (JsonNode member : library.get("members")) {

@@ -28,8 +28,8 @@ import java.nio.FloatBuffer;
  * to the device's thread and waits. Ownership: owns its device memory, pinned buffers and a reference
  * to the {@link CudaDevice}; {@link #close} frees them all. Allocation: a batch larger than any before
  * reallocates the activation and pinned buffers (on the device); otherwise a batch allocates only the
- * device task and a view of the input (with a feature encoding, run on the host first, two views of
- * its reused output).
+ * device task and a view of the input (with a feature encoding, run on the host first, a view of its
+ * reused output).
  */
 public final class GpuDenseMember implements Member {
     /** Runtime name in logs and status. */

@@ -23,7 +23,7 @@ import java.util.Set;
  * are 0 and 1. Anything else is refused with an {@link UnsupportedGraphException}.
  *
  * <p>Threads: one caller at a time (the member's scoring thread): it keeps one buffer per step, grown
- * to the largest batch. Allocation: only when a batch is larger than any before.
+ * to the largest batch (Identity and Cast make no step: they name their operand). Allocation: only when a batch is larger than any before.
  */
 public final class HostEncoding {
     /** The ops this encoding runs on the host. */
@@ -65,7 +65,6 @@ public final class HostEncoding {
     private final int inputs;
     private final List<Step> steps;
     private final Value result;
-    private ByteBuffer design = ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder());
 
     private HostEncoding(int inputs, List<Step> steps, Value result) {
         this.inputs = inputs;
@@ -253,7 +252,7 @@ public final class HostEncoding {
 
     /**
      * Encodes {@code rows} rows of {@code in} (from index 0, {@link #inputs()} columns each) and returns
-     * a direct buffer of {@code rows x outputs()} floats, valid until the next call.
+     * {@code rows x outputs()} floats, a view of the last step's buffer, valid until the next call.
      */
     public FloatBuffer apply(FloatBuffer in, int rows) {
         for (Step s : steps) {
@@ -264,21 +263,16 @@ public final class HostEncoding {
             run(s, in, rows);
         }
         int floats = rows * outputs();
-        if (design.capacity() < floats * Float.BYTES) {
-            design = ByteBuffer.allocateDirect(Math.max(floats, 2 * design.capacity() / Float.BYTES) * Float.BYTES)
-                    .order(ByteOrder.nativeOrder());
+        if (result.step() < 0) {
+            return in.slice(0, floats); // the encoding only renames the input (Identity)
         }
-        FloatBuffer out = design.asFloatBuffer();
-        float[] last = steps.get(result.step()).out;
-        out.put(0, last, 0, floats);
-        return out.slice(0, floats);
+        return FloatBuffer.wrap(steps.get(result.step()).out, 0, floats).slice();
     }
 
     private void run(Step s, FloatBuffer in, int rows) {
         float[] out = s.out;
         int k = s.columns;
         switch (s.op) {
-            case "Identity", "Cast" -> copyColumns(s.in[0], in, rows, out, null, k);
             case "Gather", "Slice" -> copyColumns(s.in[0], in, rows, out, s.columnsFrom, k);
             case "IsNaN", "Log" -> {
                 copyColumns(s.in[0], in, rows, out, null, k);

@@ -40,7 +40,7 @@ public final class OrtCudaMember implements Member {
     private final OrtSession.SessionOptions options;
     private final OrtSession session;
     private final String inputName;
-    private final String outputName;
+    private final Set<String> requested;
     private final NetworkOutput output;
     private final DeviceThread device;
     private final InFlightGuard guard;
@@ -53,7 +53,7 @@ public final class OrtCudaMember implements Member {
         this.options = options;
         this.session = session;
         this.inputName = inputName;
-        this.outputName = outputName;
+        this.requested = Set.of(outputName);
         this.output = output;
         this.device = device;
         this.guard = new InFlightGuard(() -> closeQuietly(session, options));
@@ -120,7 +120,7 @@ public final class OrtCudaMember implements Member {
 
     private Void run(FloatBuffer batch, int count, MemberOutput out) throws MemberException {
         try (OnnxTensor x = OnnxTensor.createTensor(environment, batch, new long[] {count, spec.schema().width()});
-                OrtSession.Result result = session.run(Map.of(inputName, x), Set.of(outputName))) {
+                OrtSession.Result result = session.run(Map.of(inputName, x), requested)) {
             ByteBuffer values = ((OnnxTensor) result.get(0)).getByteBuffer().order(ByteOrder.nativeOrder());
             output.write(values, count, out);
             return null;
