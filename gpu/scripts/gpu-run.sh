@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs ON the GPU test host, from the unpacked bundle (see docs/gpu.md):
 #   mkdir -p /tmp/g && tar -xJf .gpu/bundle.tar.xz -C /tmp/g && OUT=$OUT bash /tmp/g/gpu/gpu-run.sh
-# Writes under $OUT: env.txt, gpu-tests.txt, bench.txt, torch-ref.txt (at most 8 files come back).
+# Writes under $OUT: env.txt, gpu-tests.txt, bench.txt, torch-ref.txt, ensemble.txt (at most 8 files come back).
 # Exit status: that of the gpu tests (0 = all passed or skipped).
 set -uo pipefail
 cd "$(dirname "$0")"; OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -50,5 +50,16 @@ with torch.inference_mode():
     print("torch ref mlp 256x256x256x256->1 batch=4096 device-resident: median %.1f us, best %.1f us" % (m, b))
     m, b = timed(lambda: out.copy_(net(host.cuda(non_blocking=True)), non_blocking=True))
     print("torch ref mlp 256x256x256x256->1 batch=4096 with pinned H2D + D2H: median %.1f us, best %.1f us" % (m, b))
+    pageable = torch.randn(4096, 256)
+    m, b = timed(lambda: net(pageable.cuda()).cpu())
+    print("torch ref mlp 256x256x256x256->1 batch=4096 from pageable host memory (.cuda() ... .cpu()): median %.1f us, best %.1f us" % (m, b))
+    for _ in range(3):
+        torch.cuda.synchronize(); t = time.perf_counter()
+        for _ in range(200): net(x)
+        torch.cuda.synchronize()
+        print("torch ref mlp layers batch=4096, 200 forward passes back to back then one sync: %.1f us per pass" % ((time.perf_counter() - t) / 200 * 1e6))
 PY
+# 4) the ensemble target: the service's throughput with the MLPs on the GPU against all-CPU, side by side
+timeout ${ENSEMBLE_TIMEOUT:-420} $J $JOPTS --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$CP" \
+    dev.tutti.bench.gpu.GpuEnsembleLoad ensembles/gpu-mlp/1 ${ENSEMBLE_ARGS:-3 5 256,1024} 2>&1 | grep -v '^WARNING' | tee "$OUT/ensemble.txt"
 exit $TESTS

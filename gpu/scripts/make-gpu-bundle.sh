@@ -23,6 +23,18 @@ rm -f "$STAGE"/lib/*-tests.jar   # the engine's test helpers read fixtures the b
 # CUDA build needs CUDA 12, DJL's JNI needs libtorch 2.7; see GPU.md), and their test reads the golden
 # fixtures: leave out libtorch (hundreds of MB) and that test
 rm -f "$STAGE"/lib/pytorch-native-*.jar "$STAGE"/test/dev/tutti/gpu/LibraryGpuRuntimesTest*.class
+# the ensemble benchmark (dev.tutti.bench.gpu.GpuEnsembleLoad): the bench module's classes, the CPU runtimes
+# (the all-CPU configuration and the GPU members' twins) and the benchmark ensemble with its rows, written by
+# GpuEnsembleFixture (trained on telco churn; a few minutes, once: kept in .gpu-fixture, ignored by git)
+./mvnw -q -o -pl bench -am install -DskipTests
+cp bench/target/tutti-bench-*.jar cpu-fallback/target/tutti-cpu-fallback-*.jar "$STAGE/lib/"
+rm -f "$STAGE"/lib/*-tests.jar "$STAGE"/lib/*-sources.jar
+if [ ! -f .gpu-fixture/gpu-mlp/1/manifest.json ]; then
+    CPF=$(./mvnw -q -o -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+    java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true \
+        -cp "bench/target/classes:$CPF" dev.tutti.bench.gpu.GpuEnsembleFixture .gpu-fixture
+fi
+mkdir -p "$STAGE/ensembles"; cp -r .gpu-fixture/gpu-mlp "$STAGE/ensembles/"
 # the bundled ensembles' trained MLPs, for RealGpuTest (their feature encoding runs on the host)
 mkdir -p "$STAGE/models"
 for e in telco-churn spam; do cp "ensembles/$e/1/members/mlp-onnx/1/model.onnx" "$STAGE/models/$e-mlp.onnx"; done
@@ -33,7 +45,7 @@ done
 ./mvnw -q -o dependency:copy -Dartifact=$CONSOLE -DoutputDirectory="$STAGE/lib" >/dev/null 2>&1 \
     || ./mvnw -q dependency:copy -Dartifact=$CONSOLE -DoutputDirectory="$STAGE/lib" >/dev/null
 # 3) a trimmed runtime: zip-0 inside the image and xz outside packs best
-"$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.xml,jdk.unsupported \
+"$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.xml,jdk.unsupported,jdk.incubator.vector \
     --strip-java-debug-attributes --no-man-pages --no-header-files --compress=zip-0 --output "$STAGE/jre"
 find "$STAGE/jre" -name '*.so' -exec strip --strip-unneeded {} +
 cp gpu/scripts/gpu-run.sh "$STAGE/"

@@ -77,6 +77,11 @@ public final class TwinFallbackMember implements Member, RuntimeStatus {
         return spec;
     }
 
+    /** The GPU member it wraps (null while a reload has failed), for this package's benchmarks. */
+    Member gpuMember() {
+        return gpu;
+    }
+
     @Override
     public void score(FloatBuffer input, int rows, MemberOutput out) throws MemberException {
         if (closed) {

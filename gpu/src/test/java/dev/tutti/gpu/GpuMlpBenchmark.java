@@ -3,6 +3,7 @@ package dev.tutti.gpu;
 import dev.tutti.combine.Task;
 import dev.tutti.engine.spi.Member;
 import dev.tutti.engine.spi.ModelSpec;
+import dev.tutti.gpu.dense.GpuDenseMember;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -55,6 +56,13 @@ public final class GpuMlpBenchmark {
             System.out.printf("GPU-FFM mlp 256x256x256x256->1 batch=%d: median %.1f us, best %.1f us, p90 %.1f us (%.0f GFLOP/s at the median; "
                     + "includes pinned staging, H2D, D2H, sync and writing the scores)%n", batch, times[iterations / 2] / 1e3, times[0] / 1e3,
                     times[iterations * 9 / 10] / 1e3, flops / times[iterations / 2]);
+            GpuDenseMember dense = (GpuDenseMember) ((TwinFallbackMember) member).gpuMember();
+            for (int round = 0; round < 3; round++) {
+                GpuDenseMember.PhaseTimes phases = dense.timePhases(input, batch, iterations);
+                System.out.printf("GPU-FFM phases batch=%d (us per batch, each phase %d times back to back): staging %.1f, H2D %.1f, "
+                        + "layers %.1f (%.0f GFLOP/s), D2H %.1f%n", batch, iterations, phases.staging(), phases.upload(), phases.layers(),
+                        flops / (phases.layers() * 1e3), phases.download());
+            }
             float[] expected = OrtReference.run(onnx, x, batch, 256);
             double worst = 0;
             for (int r = 0; r < batch; r++) {

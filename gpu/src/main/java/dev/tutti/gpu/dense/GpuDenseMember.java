@@ -159,6 +159,13 @@ public final class GpuDenseMember implements Member {
         long inBytes = (long) rows * network.layerInputs() * Float.BYTES;
         MemorySegment.copy(rowsIn, 0, pinnedIn, 0, inBytes);
         device.upload(input, pinnedIn, inBytes);
+        long last = enqueueLayers(rows);
+        device.download(pinnedOut, last, (long) rows * network.outputs() * Float.BYTES);
+        device.synchronize();
+    }
+
+    /** Queues every layer over the uploaded {@code rows}; returns the device buffer holding the last layer's output. */
+    private long enqueueLayers(int rows) {
         long x = input;
         long y = activationA;
         for (int i = 0; i < weights.length; i++) {
@@ -170,10 +177,57 @@ public final class GpuDenseMember implements Member {
             x = y;
             y = y == activationA ? activationB : activationA;
         }
-        long outBytes = (long) rows * network.outputs() * Float.BYTES;
-        device.download(pinnedOut, x, outBytes);
-        device.synchronize();
+        return x;
     }
+
+    /**
+     * Where a batch's time goes, for benchmarks: each phase of {@link #score} for {@code rows} rows of
+     * {@code in} (already encoded: the layers' input width), repeated {@code repeats} times back to back
+     * and then synchronised, in microseconds per repeat. Queuing the layers back to back hides the host's
+     * launch cost behind the device's work where the device is the slower, so {@code layers} is the
+     * device's time for them, as a PyTorch loop timed the same way measures its own.
+     */
+    public PhaseTimes timePhases(FloatBuffer in, int rows, int repeats) {
+        MemorySegment rowsIn = MemorySegment.ofBuffer(in.slice(0, rows * network.layerInputs()));
+        return device.call(() -> {
+            ensureCapacity(rows);
+            long inBytes = (long) rows * network.layerInputs() * Float.BYTES;
+            long outBytes = (long) rows * network.outputs() * Float.BYTES;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < repeats; i++) {
+                MemorySegment.copy(rowsIn, 0, pinnedIn, 0, inBytes);
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < repeats; i++) {
+                device.upload(input, pinnedIn, inBytes);
+            }
+            device.synchronize();
+            long t2 = System.nanoTime();
+            long last = input;
+            for (int i = 0; i < repeats; i++) {
+                last = enqueueLayers(rows);
+            }
+            device.synchronize();
+            long t3 = System.nanoTime();
+            for (int i = 0; i < repeats; i++) {
+                device.download(pinnedOut, last, outBytes);
+            }
+            device.synchronize();
+            long t4 = System.nanoTime();
+            double per = 1e3 * repeats;
+            return new PhaseTimes((t1 - t0) / per, (t2 - t1) / per, (t3 - t2) / per, (t4 - t3) / per);
+        });
+    }
+
+    /**
+     * Microseconds per batch of each phase, from {@link #timePhases}.
+     *
+     * @param staging copying the rows into pinned host memory (host)
+     * @param upload the host-to-device copy
+     * @param layers every layer's SGEMM and bias/activation kernel
+     * @param download the device-to-host copy of the output
+     */
+    public record PhaseTimes(double staging, double upload, double layers, double download) {}
 
     /** The network's own final softmax, in place over each row, in double, rounded to float as ONNX Runtime's output is. */
     private static void softmaxRows(MemorySegment values, int rows, int columns) {
