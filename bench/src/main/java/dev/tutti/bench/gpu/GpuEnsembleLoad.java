@@ -38,11 +38,12 @@ import java.util.stream.Stream;
  * <ul>
  *   <li><b>cpu</b>: every runtime ranked 100 or lower (the MLPs on ONNX Runtime's CPU runtime with
  *       Tutti's default of one intra-op thread per member);
- *   <li><b>cpu-mt</b>: the same, with each ONNX member given {@code (cores - 2) / onnxMembers}
- *       intra-op threads, the best an all-CPU host can give the networks;
+ *   <li><b>cpu-mt</b>: the same, with each ONNX member given {@code (cores - 2 x treeThreads) / onnxMembers}
+ *       intra-op threads: the cores an all-CPU host has left for the networks;
  *   <li><b>gpu</b>: every discovered runtime, so the dense ONNX networks load on {@code cuda-ffm}.
  * </ul>
- * Closed loop: {@code cores - 1} client threads keep requests of {@code rowsPerRequest} rows
+ * In every configuration the tree members split large calls over {@code treeThreads} threads (member
+ * option {@code threads}; {@code -Dtutti.bench.treeThreads}, default cores / 4). Closed loop: {@code cores - 1} client threads keep requests of {@code rowsPerRequest} rows
  * outstanding (a window of two batches); every figure counts answered rows, a failed request stops the
  * run, degraded answers are counted and printed. Before measuring, the GPU ensemble's answers are
  * checked against the all-CPU ensemble's on 512 rows (1e-4).
@@ -60,6 +61,7 @@ import java.util.stream.Stream;
 public final class GpuEnsembleLoad {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final int ROWS_PER_REQUEST = Integer.getInteger("tutti.bench.rowsPerRequest", 16);
+    private static final int TREE_THREADS = Integer.getInteger("tutti.bench.treeThreads", Math.max(1, CORES / 4));
 
     private final Path ensembleDir;
     private final float[] rows;
@@ -95,7 +97,11 @@ public final class GpuEnsembleLoad {
     private record Result(double rowsPerSecond, double p50Micros, double p99Micros, long degraded) {}
 
     private int run(int rounds, int[] caps, List<String> configurations) throws Exception {
-        Path multiThreaded = configurations.contains("cpu-mt") ? withOnnxThreads(ensembleDir) : null;
+        int onnxThreads = (int) Math.max(1, (CORES - 2L * TREE_THREADS) / Math.max(1, onnxMembers(ensembleDir)));
+        Path shared = withThreads(ensembleDir, TREE_THREADS, 1);
+        Path multiThreaded = withThreads(ensembleDir, TREE_THREADS, onnxThreads);
+        System.out.println("every configuration: tree members with threads=" + TREE_THREADS + "; cpu-mt: ONNX members with intraOpThreads="
+                + onnxThreads);
         if (configurations.contains("gpu")) {
             int status = checkParity();
             if (status != 0) {
@@ -108,7 +114,7 @@ public final class GpuEnsembleLoad {
                 for (int k = 0; k < configurations.size(); k++) {
                     String configuration = configurations.get((k + round) % configurations.size());
                     String name = configuration + "/" + cap;
-                    Result r = measure(name, configuration.equals("cpu-mt") ? multiThreaded : ensembleDir,
+                    Result r = measure(name, configuration.equals("cpu-mt") ? multiThreaded : shared,
                             configuration.equals("gpu") ? allRuntimes() : cpuRuntimes(), cap);
                     results.computeIfAbsent(name, x -> new ArrayList<>()).add(r);
                     System.out.printf(Locale.ROOT, "round %d %-13s %10.0f rows/s  p50 %9.1f us  p99 %9.1f us  degraded answers %d%n", round,
@@ -188,18 +194,19 @@ public final class GpuEnsembleLoad {
         }
     }
 
-    /** A copy of the ensemble whose ONNX members get {@code (cores - 2) / onnxMembers} intra-op threads each. */
-    private Path withOnnxThreads(Path dir) throws IOException {
+    /**
+     * A copy of the ensemble with member options set: {@code threads=treeThreads} on the tree members
+     * (when above 1) and, when {@code onnxThreads} is above 1, {@code intraOpThreads} on the ONNX ones.
+     */
+    private Path withThreads(Path dir, int treeThreads, int onnxThreads) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode manifest = (ObjectNode) json.readTree(dir.resolve("manifest.json").toFile());
-        long onnx = 0;
         for (var m : manifest.withArray("members")) {
-            onnx += m.path("format").asText().equals("onnx") ? 1 : 0;
-        }
-        int threads = (int) Math.max(1, (CORES - 2) / Math.max(1, onnx));
-        for (var m : manifest.withArray("members")) {
-            if (m.path("format").asText().equals("onnx")) {
-                ((ObjectNode) m).withObject("options").put("intraOpThreads", String.valueOf(threads));
+            String format = m.path("format").asText();
+            if (format.equals("onnx") && onnxThreads > 1) {
+                ((ObjectNode) m).withObject("options").put("intraOpThreads", String.valueOf(onnxThreads));
+            } else if ((format.startsWith("xgboost") || format.startsWith("lightgbm")) && treeThreads > 1) {
+                ((ObjectNode) m).withObject("options").put("threads", String.valueOf(treeThreads));
             }
         }
         Path copy = Files.createTempDirectory("tutti-gpu-load");
@@ -214,8 +221,15 @@ public final class GpuEnsembleLoad {
             }
         }
         json.writerWithDefaultPrettyPrinter().writeValue(copy.resolve("manifest.json").toFile(), manifest);
-        System.out.println("cpu-mt: " + onnx + " ONNX member(s) with intraOpThreads=" + threads + " each");
         return copy;
+    }
+
+    private static long onnxMembers(Path dir) throws IOException {
+        long n = 0;
+        for (var m : new ObjectMapper().readTree(dir.resolve("manifest.json").toFile()).path("members")) {
+            n += m.path("format").asText().equals("onnx") ? 1 : 0;
+        }
+        return n;
     }
 
     private Result measure(String name, Path dir, MemberRuntimes runtimes, int cap) throws Exception {

@@ -1,5 +1,6 @@
 package dev.tutti.cpu.tree;
 
+import dev.tutti.cpu.tree.batch.BatchTreeEvaluator;
 import dev.tutti.cpu.tree.model.TreeEnsemble;
 import dev.tutti.cpu.tree.model.TreeModelException;
 import dev.tutti.combine.Task;
@@ -71,7 +72,12 @@ public final class JavaTreeRuntimeProvider implements MemberRuntimeProvider {
                     + file.getFileName() + " (" + file + "): " + e.getMessage(), e);
         }
         check(spec, model);
-        return new TreeMember(spec, model, TreeEvaluation.evaluator(spec, model));
+        int threads = TreeEvaluation.threads(spec);
+        BatchTreeEvaluator[] evaluators = new BatchTreeEvaluator[threads];
+        for (int t = 0; t < threads; t++) {
+            evaluators[t] = TreeEvaluation.evaluator(spec, model);
+        }
+        return new TreeMember(spec, model, evaluators);
     }
 
     /**

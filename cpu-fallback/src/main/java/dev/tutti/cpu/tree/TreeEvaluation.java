@@ -19,6 +19,8 @@ import java.util.Locale;
  */
 final class TreeEvaluation {
     static final String OPTION = "algorithm";
+    static final String THREADS = "threads";
+    static final int MAX_THREADS = 256;
     static final String AUTO = "auto";
     static final String REFERENCE = "reference";
 
@@ -43,6 +45,29 @@ final class TreeEvaluation {
                     + "' cannot evaluate " + model.description() + " (" + algorithm + " needs " + algorithm.requirements() + ")");
         }
         return BatchTreeEvaluator.create(model, algorithm);
+    }
+
+    /**
+     * The member option {@value #THREADS}: how many threads score one call's rows (default 1), each a
+     * contiguous share of them with its own evaluator; the reference evaluator takes only 1.
+     */
+    static int threads(ModelSpec spec) throws MemberException {
+        String value = spec.option(THREADS, "1").trim();
+        int threads;
+        try {
+            threads = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            threads = -1;
+        }
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new MemberException("member " + spec.pin() + ": option " + THREADS + "='" + value + "' must be a whole number from 1 to "
+                    + MAX_THREADS);
+        }
+        if (threads > 1 && spec.option(OPTION, AUTO).trim().equalsIgnoreCase(REFERENCE)) {
+            throw new MemberException("member " + spec.pin() + ": option " + THREADS + "=" + threads + " needs a batch algorithm, not "
+                    + OPTION + "=" + REFERENCE + " (the reference evaluator scores one row at a time on one thread)");
+        }
+        return threads;
     }
 
     private static String choices() {
