@@ -1,6 +1,7 @@
 package dev.tutti.gpu;
 
 import dev.tutti.engine.spi.MemberException;
+import dev.tutti.gpu.cuda.Uninterruptibly;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,17 +43,14 @@ public final class DeviceThread {
 
     /**
      * Runs {@code call} on the device's thread and waits for it; its {@link MemberException} or
-     * runtime exception is rethrown here as it was thrown.
+     * runtime exception is rethrown here as it was thrown. An interrupt does not end the wait (see
+     * {@link Uninterruptibly}): the call's result is returned and the interrupt status set again.
      */
     public <T> T call(DeviceCall<T> call) throws MemberException {
         Callable<T> task = call::run;
         Future<T> result = executor.submit(task);
         try {
-            return result.get();
-        } catch (InterruptedException e) {
-            result.cancel(false);
-            Thread.currentThread().interrupt();
-            throw new MemberException("interrupted while waiting for the GPU", e);
+            return Uninterruptibly.get(result);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof MemberException m) {

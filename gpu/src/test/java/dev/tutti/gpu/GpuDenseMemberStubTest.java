@@ -16,6 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +131,67 @@ class GpuDenseMemberStubTest {
             assertThatThrownBy(() -> Specs.score(member, Specs.rows(2, 4, 1), 2)).isInstanceOf(MemberException.class)
                     .hasMessageContaining("cublasSgemm_v2 failed: CUBLAS_STATUS_EXECUTION_FAILED (13)");
             CudaStub.clear();
+        }
+    }
+
+    /**
+     * An engine worker interrupted while its batch waits for the device (the service closing, a
+     * cancelled call) still gets the batch scored: the device work is not abandoned half way, the
+     * device is not reported failed, and the interrupt is kept for the worker to see.
+     */
+    @Test
+    void anInterruptedCallerStillGetsItsBatchAndKeepsTheInterrupt() throws Exception {
+        Path onnx = new DenseOnnx(4, 9).gemm(6, true, 1f, 1f).op("Relu").gemm(1, true, 1f, 1f).write(dir.resolve("wait.onnx"), "y");
+        ModelSpec spec = Specs.spec("wait", onnx, 4, Task.REGRESSION, 0, Map.of());
+        float[] x = Specs.rows(5, 4, 2);
+        float[] expected = OrtReference.run(onnx, x, 5, 4);
+        try (GpuDenseMember member = load(spec)) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // another user keeps the device thread busy, so the batch below waits in its queue
+            Thread holder = Thread.ofPlatform().start(() -> member.device().call(() -> {
+                holding.countDown();
+                awaitUninterruptibly(release);
+                return null;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            AtomicReference<float[][]> scores = new AtomicReference<>();
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            AtomicBoolean interruptedAfter = new AtomicBoolean();
+            Thread worker = Thread.ofPlatform().start(() -> {
+                try {
+                    scores.set(Specs.score(member, x, 5));
+                } catch (Throwable e) {
+                    error.set(e);
+                }
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (worker.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            worker.interrupt();
+            Thread.sleep(50);
+            release.countDown();
+            worker.join(10_000);
+            holder.join(10_000);
+            assertThat(error.get()).as("the interrupted call's outcome").isNull();
+            for (int r = 0; r < 5; r++) {
+                assertThat((double) scores.get()[0][r]).isCloseTo(expected[r], org.assertj.core.data.Offset.offset(TOLERANCE));
+            }
+            assertThat(interruptedAfter.get()).as("the worker's interrupt is kept").isTrue();
+            assertThat(member.device().broken()).isFalse();
+        }
+    }
+
+    static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: the test releases it
+            }
         }
     }
 

@@ -11,7 +11,7 @@ import dev.tutti.engine.serving.EnsembleService;
 import dev.tutti.engine.serving.ScoreResponse;
 import dev.tutti.engine.serving.ServiceConfig;
 import dev.tutti.engine.serving.ServiceMetrics;
-import dev.tutti.engine.spi.MemberRuntimeProvider;
+import dev.tutti.engine.spi.RuntimeStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -150,6 +150,18 @@ public final class GpuEnsembleLoad {
         return MemberRuntimes.discover();
     }
 
+    /** How many of the ensemble's members run on a GPU runtime and never fell back to their CPU twin. */
+    private static long onGpu(Ensemble ensemble) {
+        return ensemble.members().stream()
+                .filter(m -> m instanceof RuntimeStatus s && !s.onFallback() && s.fallbackBatches() == 0 && s.primaryFailures() == 0)
+                .count();
+    }
+
+    private static ServiceConfig config(int cap) {
+        return ServiceConfig.defaults().withBatching(Math.max(4096, 4 * cap), cap, Math.max(cap, ROWS_PER_REQUEST))
+                .withExecution(ExecutionConfig.defaults().withWorkers(CORES).withTierBudgets(List.of(Duration.ofSeconds(30))));
+    }
+
     /** The runtimes a host without a GPU has: every discovered provider ranked 100 or lower. */
     private static MemberRuntimes cpuRuntimes() {
         return new MemberRuntimes(MemberRuntimes.discover().providers().stream().filter(p -> p.rank() <= 100).toList());
@@ -162,20 +174,18 @@ public final class GpuEnsembleLoad {
         in.put(0, rows, 0, n * width);
         try (Ensemble gpu = new EnsembleLoader(allRuntimes()).load(ensembleDir);
                 Ensemble cpu = new EnsembleLoader(cpuRuntimes()).load(ensembleDir)) {
-            try (EnsembleService service = EnsembleService.start(gpu, ServiceConfig.defaults())) {
+            try (EnsembleService service = EnsembleService.start(gpu, config(64))) {
                 service.submit(Arrays.copyOf(rows, width), 1, 0).get();
                 ServiceMetrics metrics = service.metrics();
-                long onGpu = 0;
                 for (int m = 0; m < metrics.members().size(); m++) {
                     var use = metrics.runtimes().get(m);
                     System.out.println("gpu configuration: member " + metrics.members().get(m) + ": "
                             + (use.switchable() ? use.activeRuntime() + (use.onFallback() ? " (on its CPU twin)" : "") : "a CPU runtime"));
-                    onGpu += use.switchable() && !use.onFallback() ? 1 : 0;
                 }
-                if (onGpu == 0) {
-                    System.out.println("GPU-ENSEMBLE: no member runs on a GPU runtime (see the log above): nothing to compare");
-                    return 3;
-                }
+            }
+            if (onGpu(gpu) == 0) {
+                System.out.println("GPU-ENSEMBLE: no member runs on a GPU runtime (see the log above): nothing to compare");
+                return 3;
             }
             Predictions expected = new Predictions(cpu, n);
             cpu.newScorer(n).score(in, n, expected);
@@ -188,9 +198,12 @@ public final class GpuEnsembleLoad {
                     worst = Math.max(worst, Math.abs(actual.memberOutput(m, 0, r) - expected.memberOutput(m, 0, r)));
                 }
             }
-            System.out.printf(Locale.ROOT, "GPU-ENSEMBLE parity (every member and the answer, %d rows): max |gpu - cpu| = %.2e -> %s%n", n,
-                    worst, worst <= 1e-4 ? "PASS" : "FAIL");
-            return worst <= 1e-4 ? 0 : 1;
+            // a GPU member that fell back to its twin would make this the CPU against itself
+            long gpuMembers = onGpu(gpu);
+            boolean pass = worst <= 1e-4 && gpuMembers > 0;
+            System.out.printf(Locale.ROOT, "GPU-ENSEMBLE parity (every member and the answer, %d rows, %d member(s) on the GPU throughout): "
+                    + "max |gpu - cpu| = %.2e -> %s%n", n, gpuMembers, worst, pass ? "PASS" : "FAIL");
+            return pass ? 0 : 1;
         }
     }
 
@@ -234,9 +247,7 @@ public final class GpuEnsembleLoad {
 
     private Result measure(String name, Path dir, MemberRuntimes runtimes, int cap) throws Exception {
         try (Ensemble ensemble = new EnsembleLoader(runtimes).load(dir);
-                EnsembleService service = EnsembleService.start(ensemble, ServiceConfig.defaults().withBatching(Math.max(4096, 4 * cap), cap,
-                        Math.max(cap, ROWS_PER_REQUEST)).withExecution(ExecutionConfig.defaults().withWorkers(CORES)
-                        .withTierBudgets(List.of(Duration.ofSeconds(30)))))) {
+                EnsembleService service = EnsembleService.start(ensemble, config(cap))) {
             int clients = Math.max(1, CORES - 1);
             int outstanding = Math.max(2, 2 * cap / ROWS_PER_REQUEST);
             Semaphore window = new Semaphore(outstanding);
@@ -294,6 +305,13 @@ public final class GpuEnsembleLoad {
                 throw new IllegalStateException(name + ": " + failures.get() + " requests failed: " + metrics);
             }
             ServiceMetrics metrics = service.metrics();
+            for (int m = 0; m < metrics.members().size(); m++) {
+                var use = metrics.runtimes().get(m);
+                if (use.switchable() && (use.fallbackBatches() > 0 || use.primaryFailures() > 0)) {
+                    throw new IllegalStateException(name + ": member " + metrics.members().get(m) + " fell back to its CPU twin for "
+                            + use.fallbackBatches() + " batch(es) (" + use.primaryFailures() + " GPU failure(s)): the figure would not be the GPU's");
+                }
+            }
             System.out.printf(Locale.ROOT, "%s: %.1f rows per batch on average; member p50 latencies: %s%n", name,
                     metrics.batchedRows() / (double) Math.max(1, metrics.batches()), memberLatencies(metrics));
             return new Result(answered.sum() * 1e9 / elapsed, latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),

@@ -200,9 +200,10 @@ public final class CudaDevice {
     /**
      * Runs {@code task} on the device thread and waits for it. Called from the device thread itself, runs it inline.
      * A {@link CudaException} marks the device broken (work is still run on a broken device, so that its
-     * users can free what they hold).
+     * users can free what they hold). An interrupt does not end the wait (see {@link Uninterruptibly}):
+     * the task's result is returned and the caller's interrupt status is set again.
      *
-     * @throws CudaException what the task threw, or when the wait was interrupted
+     * @throws CudaException what the task threw
      */
     public <T> T call(DeviceTask<T> task) {
         if (Thread.currentThread() == owner) {
@@ -210,7 +211,7 @@ public final class CudaDevice {
         }
         Future<T> future = thread.submit(() -> guarded(task));
         try {
-            return future.get();
+            return Uninterruptibly.get(future);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -219,9 +220,6 @@ public final class CudaDevice {
                 throw err;
             }
             throw new CudaException("device " + ordinal, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CudaException("device " + ordinal, e);
         }
     }
 
