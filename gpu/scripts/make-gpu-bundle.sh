@@ -45,11 +45,11 @@ done
 ./mvnw -q -o dependency:copy -Dartifact=$CONSOLE -DoutputDirectory="$STAGE/lib" >/dev/null 2>&1 \
     || ./mvnw -q dependency:copy -Dartifact=$CONSOLE -DoutputDirectory="$STAGE/lib" >/dev/null
 # 3) a trimmed runtime: zip-0 inside the image and xz outside packs best
-"$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.xml,jdk.unsupported,jdk.incubator.vector \
+"$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.xml,jdk.unsupported,jdk.incubator.vector,jdk.zipfs \
     --strip-java-debug-attributes --no-man-pages --no-header-files --compress=zip-0 --output "$STAGE/jre"
 find "$STAGE/jre" -name '*.so' -exec strip --strip-unneeded {} +
 cp gpu/scripts/gpu-run.sh "$STAGE/"
-git rev-parse --short HEAD > "$STAGE/COMMIT" 2>/dev/null || echo unknown > "$STAGE/COMMIT"
+git describe --always --dirty > "$STAGE/COMMIT" 2>/dev/null || echo unknown > "$STAGE/COMMIT"
 tar -C "$WORK" -cf - gpu | xz -9 -T0 > .gpu/bundle.tar.xz
 ls -la .gpu/bundle.tar.xz
 
