@@ -24,6 +24,7 @@ import dev.tutti.trainer.MemberResult;
 import dev.tutti.trainer.TrainingConfig;
 import dev.tutti.trainer.TrainingReport;
 import dev.tutti.trainer.data.CsvTable;
+import dev.tutti.trainer.plan.LibraryPlan;
 import dev.tutti.trainer.plan.MemberRecipe;
 import dev.tutti.trainer.progress.ConsoleProgress;
 import dev.tutti.trainer.registry.RegisteredMember;
@@ -37,7 +38,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,10 +102,10 @@ public final class GpuEnsembleFixture {
      */
     static List<Part> plan() {
         return List.of(
-                new Part("mlp-1024x512", mlp(1024, 512)),
-                new Part("mlp-768x768", mlp(768, 768)),
-                new Part("xgboost-d6", xgboost(6, 0.1, 200)),
-                new Part("lightgbm-l63", lightgbm(63, 0.1, 200)));
+                new Part("mlp-1024x512", LibraryPlan.mlp(1024, 512, 0.001, 1e-4, 10)),
+                new Part("mlp-768x768", LibraryPlan.mlp(768, 768, 0.001, 1e-4, 10)),
+                new Part("xgboost-d6", LibraryPlan.xgboost(6, 0.1, 1, 1, false)),
+                new Part("lightgbm-l63", LibraryPlan.lightgbm(63, 0.1, 1, 1, true)));
     }
 
     public static void main(String[] args) throws Exception {
@@ -371,43 +371,5 @@ public final class GpuEnsembleFixture {
                 }
             });
         }
-    }
-
-    // Recipes with LibraryPlan's parameter keys (its builders are package-private).
-
-    static MemberRecipe mlp(int hidden1, int hidden2) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("hidden1", hidden1);
-        p.put("hidden2", hidden2);
-        p.put("learningRate", 0.001);
-        p.put("weightDecay", 1e-4);
-        p.put("epochs", 10);
-        p.put("batchSize", 128);
-        return new MemberRecipe("mlp-" + hidden1 + "x" + hidden2 + "-lr0.001-wd0.0001-e10", "mlp", p);
-    }
-
-    static MemberRecipe xgboost(int depth, double learningRate, int rounds) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("depth", depth);
-        p.put("learningRate", learningRate);
-        p.put("rounds", rounds);
-        p.put("subsample", 1.0);
-        p.put("colsample", 1.0);
-        p.put("minChildWeight", 1.0);
-        p.put("categorical", "ordinal");
-        return new MemberRecipe("xgboost-d" + depth + "-lr" + learningRate + "-ord", "xgboost", p);
-    }
-
-    static MemberRecipe lightgbm(int leaves, double learningRate, int rounds) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("boosting", "gbdt");
-        p.put("leaves", leaves);
-        p.put("learningRate", learningRate);
-        p.put("rounds", rounds);
-        p.put("featureFraction", 1.0);
-        p.put("baggingFraction", 1.0);
-        p.put("minDataInLeaf", 20);
-        p.put("categorical", "native");
-        return new MemberRecipe("lightgbm-l" + leaves + "-lr" + learningRate + "-cat", "lightgbm", p);
     }
 }

@@ -171,7 +171,8 @@ public final class LibraryPlan {
         return learningRate >= 0.3 ? 60 : learningRate >= 0.1 ? 200 : learningRate >= 0.05 ? 400 : 600;
     }
 
-    static MemberRecipe xgboost(int depth, double lr, double subsample, double colsample, boolean nativeCategories) {
+    /** An XGBoost recipe of the grid's kind: rounds from the learning rate ({@link #rounds}), min child weight 1. */
+    public static MemberRecipe xgboost(int depth, double lr, double subsample, double colsample, boolean nativeCategories) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("depth", depth);
         p.put("learningRate", lr);
@@ -185,7 +186,8 @@ public final class LibraryPlan {
         return new MemberRecipe(id, "xgboost", p);
     }
 
-    static MemberRecipe lightgbm(int leaves, double lr, double featureFraction, double baggingFraction, boolean nativeCategories) {
+    /** A LightGBM gbdt recipe of the grid's kind: rounds from the learning rate, at least 20 rows per leaf. */
+    public static MemberRecipe lightgbm(int leaves, double lr, double featureFraction, double baggingFraction, boolean nativeCategories) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("boosting", "gbdt");
         p.put("leaves", leaves);
@@ -222,7 +224,8 @@ public final class LibraryPlan {
         return new MemberRecipe("linear-l2-" + num(lambda) + (alpha > 0 ? "-l1-" + num(alpha) : ""), "linear", p);
     }
 
-    static MemberRecipe mlp(int hidden1, int hidden2, double lr, double weightDecay, int epochs) {
+    /** An MLP recipe of the grid's kind (two ReLU hidden layers, Adam, batch 128); any widths, not only the grid's. */
+    public static MemberRecipe mlp(int hidden1, int hidden2, double lr, double weightDecay, int epochs) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("hidden1", hidden1);
         p.put("hidden2", hidden2);
