@@ -126,6 +126,14 @@ class GpuDenseMemberStubTest {
         CudaStub.clear();
         assertThat(CudaStub.live()).as("a failed load leaves nothing allocated").isEqualTo(before);
 
+        // the load's warm-up pass runs the layers: a failing GEMM fails the load, and nothing stays allocated
+        CudaStub.fail("cublasSgemm_v2", 0, 13);
+        assertThatThrownBy(() -> load(spec)).isInstanceOf(MemberException.class)
+                .hasMessageContaining("member small@1: its warm-up pass on CUDA device 0 failed")
+                .hasMessageContaining("cublasSgemm_v2 failed: CUBLAS_STATUS_EXECUTION_FAILED (13)");
+        CudaStub.clear();
+        assertThat(CudaStub.live()).as("a failed warm-up leaves nothing allocated").isEqualTo(before);
+
         try (Member member = load(spec)) {
             CudaStub.fail("cublasSgemm_v2", 0, 13);
             assertThatThrownBy(() -> Specs.score(member, Specs.rows(2, 4, 1), 2)).isInstanceOf(MemberException.class)

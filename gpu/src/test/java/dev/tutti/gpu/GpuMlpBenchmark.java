@@ -37,11 +37,20 @@ public final class GpuMlpBenchmark {
                 .op("Relu").gemm(1, true, 1f, 1f).write(dir.resolve("mlp256.onnx"), "value");
         ModelSpec spec = Specs.spec("mlp256", onnx, 256, Task.REGRESSION, 0, Map.of("gpu.twin", "none"));
         float[] x = Specs.rows(batch, 256, 7);
+        long loadStart = System.nanoTime();
         try (Member member = new GpuRuntimeProvider(settings, List::of).load(spec)) {
+            long loaded = System.nanoTime();
             var input = Specs.direct(x);
             var matrix = new dev.tutti.combine.ScoreMatrix(1, 1, batch);
             matrix.rows(batch);
             var out = new dev.tutti.engine.spi.MemberOutput().wrap(matrix, 0);
+            long first = System.nanoTime();
+            member.score(input, 1, out);
+            long firstRow = System.nanoTime() - first;
+            first = System.nanoTime();
+            member.score(input, 256, out);
+            System.out.printf("GPU-FFM load (weights uploaded, warm-up pass at 1 and 256 rows) %.1f ms; then the first call of 1 row %.1f us, "
+                    + "the first of 256 rows %.1f us%n", (loaded - loadStart) / 1e6, firstRow / 1e3, (System.nanoTime() - first) / 1e3);
             for (int i = 0; i < 50; i++) {
                 member.score(input, batch, out);
             }

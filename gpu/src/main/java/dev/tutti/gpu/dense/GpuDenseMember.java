@@ -18,7 +18,8 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * A dense network resident on a CUDA device. Weights and biases are uploaded once, at load. A batch
+ * A dense network resident on a CUDA device. Weights and biases are uploaded once, at load, and the
+ * layers run once on rows of zeros (a warm-up: the first use of a GEMM shape is slow). A batch
  * is scored on the device's thread: rows into a pinned host buffer, one async copy to the device,
  * per layer one cuBLAS SGEMM and one {@code bias_act} kernel (ping-ponging between two activation
  * buffers), one async copy back into pinned memory, one stream synchronisation; then the output rows
@@ -34,6 +35,8 @@ import java.nio.FloatBuffer;
 public final class GpuDenseMember implements Member {
     /** Runtime name in logs and status. */
     public static final String RUNTIME = "cuda-ffm";
+    /** The batch sizes of the warm-up pass at load, ascending: a single row and a full default batch. */
+    static final int[] WARM_UP_ROWS = {1, 256};
 
     private final ModelSpec spec;
     private final DenseNetwork network;
@@ -85,12 +88,35 @@ public final class GpuDenseMember implements Member {
         GpuDenseMember member = new GpuDenseMember(spec, network, output, device);
         try {
             device.call(member::upload);
-            return member;
         } catch (CudaException e) {
             member.close();
             throw new MemberException("member " + spec.pin() + ": uploading the weights to CUDA device " + ordinal + " failed: "
                     + e.getMessage(), e);
         }
+        try {
+            device.call(member::warmUp);
+            return member;
+        } catch (CudaException e) {
+            member.close();
+            throw new MemberException("member " + spec.pin() + ": its warm-up pass on CUDA device " + ordinal + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs the layers once at each of {@link #WARM_UP_ROWS} rows of zeros, so that the first requests do
+     * not pay for what the driver and cuBLAS do on first use (loading the GEMM kernels they pick for a
+     * shape: on an H100 the first call took over 25 ms, a request deadline of the default tier).
+     */
+    private Void warmUp() {
+        int most = WARM_UP_ROWS[WARM_UP_ROWS.length - 1];
+        try (Arena zeros = Arena.ofConfined()) {
+            MemorySegment rows = zeros.allocate((long) most * network.layerInputs() * Float.BYTES);
+            for (int n : WARM_UP_ROWS) {
+                run(rows, n);
+            }
+        }
+        return null;
     }
 
     private Void upload() {
