@@ -9,7 +9,10 @@
  * transa/transb/lda/ldb/ldc/alpha/beta, and bias_act is computed here by kernel name.
  * Test controls: stub_fail(name, after, code) makes entry point `name` ("*" = all) fail with `code` from
  * its after-th next call on (sticky, like a lost device) until stub_clear(); stub_set_devices(n);
- * stub_live() counts live allocations, pinned buffers, streams, handles, modules and context retains.
+ * stub_live() counts live allocations, pinned buffers, streams, handles, modules and context retains;
+ * stub_poison(code) makes the context fail like a real one after a kernel fault (a sticky error): every
+ * context-bound call returns `code` (cuBLAS: execution failed) until cuDevicePrimaryCtxReset_v2, which
+ * destroys what the context held (allocations, pinned buffers, streams, handles, modules) as CUDA's does.
  */
 #include <math.h>
 #include <stdint.h>
@@ -32,14 +35,18 @@ static int fail_code;
 static struct { uintptr_t p; size_t n; int pinned; } allocs[MAX_ALLOCS];
 static long live_streams, live_handles, live_modules, ctx_retains;
 static int kernel_function = 0x4;
+static int poisoned;
+static long bad_calls; /* frees and destroys of what is not live: a real driver errs, or frees another owner's memory */
 
 void stub_fail(const char *name, int after, int code) {
   strncpy(fail_name, name, sizeof fail_name - 1);
   fail_after = after;
   fail_code = code;
 }
-void stub_clear(void) { fail_name[0] = 0; fail_after = -1; }
+void stub_clear(void) { fail_name[0] = 0; fail_after = -1; poisoned = 0; }
 void stub_set_devices(int n) { devices = n; }
+void stub_poison(int code) { poisoned = code; }
+long stub_bad_calls(void) { return bad_calls; }
 long stub_live(void) {
   long n = live_streams + live_handles + live_modules + ctx_retains;
   for (int i = 0; i < MAX_ALLOCS; i++) n += allocs[i].p != 0;
@@ -52,7 +59,7 @@ static int injected(const char *name) {
   return 1;
 }
 #define ENTER(name) do { if (injected(name)) return fail_code; } while (0)
-#define NEED_CTX() do { if (!current_ctx) return INVALID_CONTEXT; } while (0)
+#define NEED_CTX() do { if (!current_ctx) return INVALID_CONTEXT; if (poisoned) return poisoned; } while (0)
 
 static int track(uintptr_t p, size_t n, int pinned) {
   for (int i = 0; i < MAX_ALLOCS; i++) if (!allocs[i].p) { allocs[i].p = p; allocs[i].n = n; allocs[i].pinned = pinned; return 1; }
@@ -77,9 +84,16 @@ CUresult cuDeviceGetName(char *name, int len, int d) { ENTER("cuDeviceGetName");
 CUresult cuDeviceTotalMem_v2(size_t *bytes, int d) { ENTER("cuDeviceTotalMem_v2"); *bytes = (size_t)1 << 30; return OK; }
 CUresult cuDevicePrimaryCtxRetain(void **ctx, int d) { ENTER("cuDevicePrimaryCtxRetain"); *ctx = (void *)(uintptr_t)(0x100 + d); ctx_retains++; return OK; }
 CUresult cuDevicePrimaryCtxRelease_v2(int d) { ENTER("cuDevicePrimaryCtxRelease_v2"); if (ctx_retains <= 0) return INVALID_CONTEXT; ctx_retains--; return OK; }
+CUresult cuDevicePrimaryCtxReset_v2(int d) {
+  ENTER("cuDevicePrimaryCtxReset_v2");
+  for (int i = 0; i < MAX_ALLOCS; i++) if (allocs[i].p) { free((void *)allocs[i].p); allocs[i].p = 0; }
+  live_streams = live_handles = live_modules = 0;
+  poisoned = 0;
+  return OK;
+}
 CUresult cuCtxSetCurrent(void *ctx) { ENTER("cuCtxSetCurrent"); current_ctx = ctx; return OK; }
 CUresult cuStreamCreate(void **s, unsigned flags) { ENTER("cuStreamCreate"); NEED_CTX(); *s = (void *)0x2; live_streams++; return OK; }
-CUresult cuStreamDestroy_v2(void *s) { ENTER("cuStreamDestroy_v2"); NEED_CTX(); if (live_streams <= 0) return INVALID_VALUE; live_streams--; return OK; }
+CUresult cuStreamDestroy_v2(void *s) { ENTER("cuStreamDestroy_v2"); NEED_CTX(); if (live_streams <= 0) { bad_calls++; return INVALID_VALUE; } live_streams--; return OK; }
 CUresult cuStreamSynchronize(void *s) { ENTER("cuStreamSynchronize"); NEED_CTX(); return s == (void *)0x2 ? OK : INVALID_VALUE; }
 CUresult cuMemAlloc_v2(uint64_t *p, size_t n) {
   ENTER("cuMemAlloc_v2"); NEED_CTX();
@@ -88,7 +102,7 @@ CUresult cuMemAlloc_v2(uint64_t *p, size_t n) {
   if (!track((uintptr_t)m, n, 0)) { free(m); return 2; }
   *p = (uint64_t)(uintptr_t)m; return OK;
 }
-CUresult cuMemFree_v2(uint64_t p) { ENTER("cuMemFree_v2"); NEED_CTX(); if (!untrack((uintptr_t)p, 0)) return INVALID_VALUE; free((void *)(uintptr_t)p); return OK; }
+CUresult cuMemFree_v2(uint64_t p) { ENTER("cuMemFree_v2"); NEED_CTX(); if (!untrack((uintptr_t)p, 0)) { bad_calls++; return INVALID_VALUE; } free((void *)(uintptr_t)p); return OK; }
 CUresult cuMemAllocHost_v2(void **p, size_t n) {
   ENTER("cuMemAllocHost_v2"); NEED_CTX();
   void *m = malloc(n ? n : 1);
@@ -96,7 +110,7 @@ CUresult cuMemAllocHost_v2(void **p, size_t n) {
   if (!track((uintptr_t)m, n, 1)) { free(m); return 2; }
   *p = m; return OK;
 }
-CUresult cuMemFreeHost(void *p) { ENTER("cuMemFreeHost"); NEED_CTX(); if (!untrack((uintptr_t)p, 1)) return INVALID_VALUE; free(p); return OK; }
+CUresult cuMemFreeHost(void *p) { ENTER("cuMemFreeHost"); NEED_CTX(); if (!untrack((uintptr_t)p, 1)) { bad_calls++; return INVALID_VALUE; } free(p); return OK; }
 CUresult cuMemcpyHtoDAsync_v2(uint64_t d, const void *h, size_t n, void *s) {
   ENTER("cuMemcpyHtoDAsync_v2"); NEED_CTX();
   if (!inside((uintptr_t)d, n) || s != (void *)0x2) return INVALID_VALUE;
@@ -112,7 +126,7 @@ CUresult cuModuleLoadData(void **m, const void *image) {
   if (!strstr((const char *)image, ".visible .entry bias_act(")) return INVALID_IMAGE;
   *m = (void *)0x3; live_modules++; return OK;
 }
-CUresult cuModuleUnload(void *m) { ENTER("cuModuleUnload"); NEED_CTX(); if (live_modules <= 0) return INVALID_VALUE; live_modules--; return OK; }
+CUresult cuModuleUnload(void *m) { ENTER("cuModuleUnload"); NEED_CTX(); if (live_modules <= 0) { bad_calls++; return INVALID_VALUE; } live_modules--; return OK; }
 CUresult cuModuleGetFunction(void **f, void *m, const char *name) {
   ENTER("cuModuleGetFunction"); NEED_CTX();
   if (m != (void *)0x3 || strcmp(name, "bias_act") != 0) return NOT_FOUND;
@@ -137,7 +151,7 @@ CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned
   const float *b = (const float *)(uintptr_t)*(uint64_t *)p[1];
   unsigned n = *(unsigned *)p[2], cols = *(unsigned *)p[3], act = *(unsigned *)p[4];
   if ((unsigned long)gx * bx < n || bx > 1024 || cols == 0) return INVALID_VALUE;
-  if (!inside((uintptr_t)y, (size_t)n * 4) || !inside((uintptr_t)b, (size_t)cols * 4)) return 700;
+  if (!inside((uintptr_t)y, (size_t)n * 4) || !inside((uintptr_t)b, (size_t)cols * 4)) { poisoned = 700; return 700; } /* a fault poisons the context, as on a device */
   for (unsigned i = 0; i < n; i++) {
     float v = y[i] + b[i % cols];
     switch (act) {
@@ -154,13 +168,14 @@ CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned
 
 /* cuBLAS (column-major) */
 int cublasCreate_v2(void **h) { if (injected("cublasCreate_v2")) return fail_code; if (!current_ctx) return 1; *h = (void *)0x5; live_handles++; return 0; }
-int cublasDestroy_v2(void *h) { if (injected("cublasDestroy_v2")) return fail_code; if (h != (void *)0x5 || live_handles <= 0) return 1; live_handles--; return 0; }
+int cublasDestroy_v2(void *h) { if (injected("cublasDestroy_v2")) return fail_code; if (poisoned) return 13; if (h != (void *)0x5 || live_handles <= 0) { bad_calls++; return 1; } live_handles--; return 0; }
 int cublasSetStream_v2(void *h, void *s) { if (injected("cublasSetStream_v2")) return fail_code; return h == (void *)0x5 && s == (void *)0x2 ? 0 : 7; }
 int cublasGetVersion_v2(void *h, int *v) { *v = 130000; return 0; }
 int cublasSgemm_v2(void *h, int ta, int tb, int m, int n, int k, const float *alpha, const float *A, int lda,
                    const float *B, int ldb, const float *beta, float *C, int ldc) {
   if (injected("cublasSgemm_v2")) return fail_code;
   if (h != (void *)0x5 || !current_ctx) return 1;
+  if (poisoned) return 13;
   /* the shapes cuBLAS checks, and every operand inside a device allocation */
   int arows = ta ? k : m, acols = ta ? m : k, brows = tb ? n : k, bcols = tb ? k : n;
   if (m < 0 || n < 0 || k < 0 || lda < (arows > 1 ? arows : 1) || ldb < (brows > 1 ? brows : 1) || ldc < (m > 1 ? m : 1)) return 7;

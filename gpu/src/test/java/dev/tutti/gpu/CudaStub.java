@@ -30,6 +30,8 @@ final class CudaStub {
     private static MethodHandle fail;
     private static MethodHandle clear;
     private static MethodHandle setDevices;
+    private static MethodHandle poison;
+    private static MethodHandle badCalls;
     private static MethodHandle live;
 
     private CudaStub() {}
@@ -60,6 +62,8 @@ final class CudaStub {
             fail = linker.downcallHandle(lookup.find("stub_fail").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT));
             clear = linker.downcallHandle(lookup.find("stub_clear").orElseThrow(), FunctionDescriptor.ofVoid());
             setDevices = linker.downcallHandle(lookup.find("stub_set_devices").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT));
+            badCalls = linker.downcallHandle(lookup.find("stub_bad_calls").orElseThrow(), FunctionDescriptor.of(JAVA_LONG));
+            poison = linker.downcallHandle(lookup.find("stub_poison").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT));
             live = linker.downcallHandle(lookup.find("stub_live").orElseThrow(), FunctionDescriptor.of(JAVA_LONG));
             library = out;
         }
@@ -86,6 +90,30 @@ final class CudaStub {
         library();
         try {
             clear.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * The context fails as a real one does after a kernel fault: every context-bound call returns
+     * {@code code} until the primary context is reset ({@code cuDevicePrimaryCtxReset_v2}), which
+     * destroys everything the context held.
+     */
+    static void poison(int code) {
+        library();
+        try {
+            poison.invokeExact(code);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Frees and destroys so far of what was not live: a real driver fails them, or frees another owner's memory. */
+    static long badCalls() {
+        library();
+        try {
+            return (long) badCalls.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -176,6 +176,53 @@ class GpuRuntimeProviderTest {
         assertThat(CudaStub.live()).as("failed GPU members were closed and freed").isEqualTo(before);
     }
 
+    /**
+     * A kernel fault poisons the CUDA context (every later call fails with the same error): the twin
+     * serves, and the retry resets the primary context before opening the device again, so the GPU
+     * comes back. A second member still on the poisoned device fails over at its next batch and
+     * comes back on the fresh context too; nothing of either generation stays allocated.
+     */
+    @Test
+    void shouldResetAContextPoisonedByAFaultAndBringEveryMemberBack() throws Exception {
+        Path onnx = binaryMlp();
+        OrtReference.TwinProvider cpu = new OrtReference.TwinProvider();
+        GpuRuntimeProvider gpu = new GpuRuntimeProvider(CudaStub.settings(Duration.ZERO), () -> List.of(cpu));
+        long before = CudaStub.live();
+        long badBefore = CudaStub.badCalls();
+        float[] x = Specs.rows(40, 10, 5);
+        float[] expected = OrtReference.run(onnx, x, 40, 10);
+        MemberRuntimes runtimes = new MemberRuntimes(List.of(gpu, cpu));
+        try (Member first = runtimes.load(Specs.spec("first", onnx, 10, Task.BINARY, 2, Map.of()));
+                Member second = runtimes.load(Specs.spec("second", onnx, 10, Task.BINARY, 2, Map.of()))) {
+            RuntimeStatus one = (RuntimeStatus) first;
+            RuntimeStatus two = (RuntimeStatus) second;
+            assertClose(Specs.score(first, x, 40), expected);
+            assertClose(Specs.score(second, x, 40), expected);
+
+            CudaStub.poison(700); // CUDA_ERROR_ILLEGAL_ADDRESS, as after a kernel read out of bounds
+            assertClose(Specs.score(first, x, 40), expected);
+            assertThat(one.onFallback()).isTrue();
+            assertThat(one.primaryFailures()).isEqualTo(1);
+
+            // the next batch probes the GPU: the new device finds the context poisoned, resets it, opens
+            assertClose(Specs.score(first, x, 40), expected);
+            assertThat(one.onFallback()).as("back on the GPU after the reset").isFalse();
+            assertThat(one.recoveries()).isEqualTo(1);
+
+            // the second member's device was marked stale by the reset: it fails over, then comes back
+            assertClose(Specs.score(second, x, 40), expected);
+            assertThat(two.onFallback()).isTrue();
+            assertClose(Specs.score(second, x, 40), expected);
+            assertThat(two.onFallback()).isFalse();
+            assertThat(two.recoveries()).isEqualTo(1);
+            assertClose(Specs.score(first, x, 40), expected);
+            assertThat(one.fallbackBatches()).isEqualTo(1);
+            assertThat(two.fallbackBatches()).isEqualTo(1);
+        }
+        assertThat(CudaStub.live()).as("both generations freed").isEqualTo(before);
+        assertThat(CudaStub.badCalls()).as("no free or destroy of what the reset took (or the fresh context owns)").isEqualTo(badBefore);
+    }
+
     @Test
     void shouldFailTheBatchWhenTheGpuFailsAndThereIsNoTwin() throws Exception {
         Path onnx = binaryMlp();
