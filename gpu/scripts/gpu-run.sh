@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs ON the GPU test host, from the unpacked bundle (see docs/gpu.md):
 #   mkdir -p /tmp/g && tar -xJf .gpu/bundle.tar.xz -C /tmp/g && OUT=$OUT bash /tmp/g/gpu/gpu-run.sh
-# Writes under $OUT: env.txt, gpu-tests.txt, bench.txt, torch-ref.txt, ensemble.txt (at most 8 files come back).
-# Exit status: that of the gpu tests (0 = all passed or skipped).
+# Writes under $OUT: env.txt, gpu-tests.txt, bench.txt, torch-ref.txt, ensemble.txt, gpu-fault.txt (at most 8 files come back).
+# Exit status: that of the gpu tests, else of the gpu-fault test (0 = all passed or skipped).
 set -uo pipefail
 cd "$(dirname "$0")"; OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 J=./jre/bin/java; CP="lib/*:test"
@@ -75,4 +75,9 @@ PY
 # 4) the ensemble target: the service's throughput with the MLPs on the GPU against all-CPU, side by side
 timeout ${ENSEMBLE_TIMEOUT:-420} $J $JOPTS --add-modules=jdk.incubator.vector -Dai.djl.offline=true -cp "$CP" \
     dev.tutti.bench.gpu.GpuEnsembleLoad ensembles/gpu-mlp/1 ${ENSEMBLE_ARGS:-3 5 256,1024,4096} 2>&1 | grep -v '^WARNING' | tee "$OUT/ensemble.txt"
-exit $TESTS
+# 5) a kernel fault and the CPU twins taking over (tag gpu-fault: it leaves CUDA unusable in its JVM, so alone and last)
+timeout 120 $J $JOPTS -jar lib/junit-platform-console-standalone-*.jar execute \
+    --class-path "$TEST_CP" --scan-class-path --include-tag gpu-fault --details=tree --disable-banner --disable-ansi-colors 2>&1 | tee "$OUT/gpu-fault.txt"
+FAULT=${PIPESTATUS[0]}
+[ "$TESTS" -ne 0 ] && exit $TESTS
+exit $FAULT

@@ -10,9 +10,9 @@
  * Test controls: stub_fail(name, after, code) makes entry point `name` ("*" = all) fail with `code` from
  * its after-th next call on (sticky, like a lost device) until stub_clear(); stub_set_devices(n);
  * stub_live() counts live allocations, pinned buffers, streams, handles, modules and context retains;
- * stub_poison(code) makes the context fail like a real one after a kernel fault (a sticky error): every
- * context-bound call returns `code` (cuBLAS: execution failed) until cuDevicePrimaryCtxReset_v2, which
- * destroys what the context held (allocations, pinned buffers, streams, handles, modules) as CUDA's does.
+ * stub_poison(code), and a kernel given a pointer outside every allocation, make the context fail like a
+ * real one after a fault (a sticky error): every context-bound call returns `code` (cuBLAS: execution
+ * failed) until stub_clear(); stub_bad_calls() counts frees and destroys of what is not live.
  */
 #include <math.h>
 #include <stdint.h>
@@ -84,13 +84,6 @@ CUresult cuDeviceGetName(char *name, int len, int d) { ENTER("cuDeviceGetName");
 CUresult cuDeviceTotalMem_v2(size_t *bytes, int d) { ENTER("cuDeviceTotalMem_v2"); *bytes = (size_t)1 << 30; return OK; }
 CUresult cuDevicePrimaryCtxRetain(void **ctx, int d) { ENTER("cuDevicePrimaryCtxRetain"); *ctx = (void *)(uintptr_t)(0x100 + d); ctx_retains++; return OK; }
 CUresult cuDevicePrimaryCtxRelease_v2(int d) { ENTER("cuDevicePrimaryCtxRelease_v2"); if (ctx_retains <= 0) return INVALID_CONTEXT; ctx_retains--; return OK; }
-CUresult cuDevicePrimaryCtxReset_v2(int d) {
-  ENTER("cuDevicePrimaryCtxReset_v2");
-  for (int i = 0; i < MAX_ALLOCS; i++) if (allocs[i].p) { free((void *)allocs[i].p); allocs[i].p = 0; }
-  live_streams = live_handles = live_modules = 0;
-  poisoned = 0;
-  return OK;
-}
 CUresult cuCtxSetCurrent(void *ctx) { ENTER("cuCtxSetCurrent"); current_ctx = ctx; return OK; }
 CUresult cuStreamCreate(void **s, unsigned flags) { ENTER("cuStreamCreate"); NEED_CTX(); *s = (void *)0x2; live_streams++; return OK; }
 CUresult cuStreamDestroy_v2(void *s) { ENTER("cuStreamDestroy_v2"); NEED_CTX(); if (live_streams <= 0) { bad_calls++; return INVALID_VALUE; } live_streams--; return OK; }

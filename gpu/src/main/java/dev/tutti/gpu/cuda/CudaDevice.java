@@ -40,8 +40,6 @@ public final class CudaDevice {
     private static final Logger LOG = System.getLogger(CudaDevice.class.getName());
     private static final int THREADS_PER_BLOCK = 256;
     private static final Map<Key, CudaDevice> LIVE = new HashMap<>();
-    /** Every device acquired and not yet closed (broken ones still held by their users included); guarded by the class. */
-    private static final java.util.Set<CudaDevice> OPEN = new java.util.HashSet<>();
 
     private record Key(CudaApi api, int ordinal) {}
 
@@ -70,8 +68,6 @@ public final class CudaDevice {
     private MemorySegment biasAct;
     private int references;
     private volatile boolean broken;
-    /** The context was reset after a fault (see {@link #resetContext}): written and read on the device thread. */
-    private boolean stale;
     private volatile Thread owner;
 
     private CudaDevice(CudaApi api, int ordinal) {
@@ -106,49 +102,24 @@ public final class CudaDevice {
         if (live == null || live.broken) {
             live = new CudaDevice(api, ordinal);
             try {
-                try {
-                    live.call(live::open);
-                } catch (CudaException e) {
-                    if (!CudaDriver.isSticky(e.code())) {
-                        throw e;
-                    }
-                    // a kernel fault poisoned the primary context: reset it and open again
-                    LOG.log(Level.WARNING, "CUDA device {0}: its context is unusable after a fault ({1}); resetting it "
-                            + "(every allocation on it is gone; members still on it fall back and reload)", ordinal, e.getMessage());
-                    live.resetContext();
-                    live.broken = false;
-                    live.call(live::open);
+                live.call(live::open);
+            } catch (CudaException e) {
+                live.shutDown();
+                if (CudaDriver.isSticky(e.code())) {
+                    // measured on an H100 (driver 580): after such a fault even cuDevicePrimaryCtxReset_v2 leaves
+                    // cuDevicePrimaryCtxRetain failing with the same error; only a new process gets a working context
+                    throw e.withDetail(": a sticky error left by an earlier fault; CUDA cannot be used again by this process, "
+                            + "restart it to use the GPU (the CPU twins serve until then)");
                 }
+                throw e;
             } catch (RuntimeException | Error e) {
                 live.shutDown();
                 throw e;
             }
             LIVE.put(key, live);
         }
-        OPEN.add(live);
         live.references++;
         return live;
-    }
-
-    /**
-     * Resets the primary context, after marking every other open device of the same driver and
-     * ordinal stale on its own thread: a stale device makes no more calls into the context (its frees
-     * are skipped, its work fails), so none can free or touch what the fresh context allocates at the
-     * addresses the old one used.
-     */
-    private void resetContext() {
-        for (CudaDevice other : OPEN) {
-            if (other != this && other.api == api && other.ordinal == ordinal) {
-                other.call(() -> {
-                    other.stale = true;
-                    return null;
-                });
-            }
-        }
-        call(() -> {
-            api.driver().resetPrimaryContext(api.driver().device(ordinal));
-            return null;
-        });
     }
 
     /** Drops one reference; the last one closes the device. */
@@ -158,7 +129,6 @@ public final class CudaDevice {
                 return;
             }
             LIVE.remove(new Key(api, ordinal), this);
-            OPEN.remove(this);
         }
         shutDown();
     }
@@ -191,12 +161,6 @@ public final class CudaDevice {
     /** Frees what {@link #open} made, in reverse order, on the device thread; failures are logged, not thrown. */
     private Void destroy() {
         CudaDriver driver = api.driver();
-        if (stale) {
-            // the reset destroyed the module, handle's memory and stream with the rest of the context
-            module = null;
-            cublas = null;
-            stream = null;
-        }
         if (module != null) {
             quietly("cuModuleUnload", () -> driver.unloadModule(module));
             module = null;
@@ -300,31 +264,22 @@ public final class CudaDevice {
     // ----- CUDA work: only inside call() -----
 
     public long alloc(long bytes) {
-        checkNotStale();
         return api.driver().memAlloc(bytes);
     }
 
-    /** Frees device memory; after a context reset there is nothing left to free and nothing is called. */
     public void free(long devicePointer) {
-        if (!stale) {
-            api.driver().memFree(devicePointer);
-        }
+        api.driver().memFree(devicePointer);
     }
 
     public MemorySegment allocPinned(long bytes) {
-        checkNotStale();
         return api.driver().memAllocHost(bytes);
     }
 
-    /** Frees pinned host memory; after a context reset it is already gone and nothing is called. */
     public void freePinned(MemorySegment host) {
-        if (!stale) {
-            api.driver().memFreeHost(host);
-        }
+        api.driver().memFreeHost(host);
     }
 
     public void upload(long device, MemorySegment host, long bytes) {
-        checkNotStale();
         api.driver().copyHostToDeviceAsync(device, host, bytes, stream);
     }
 
@@ -352,16 +307,7 @@ public final class CudaDevice {
 
     /** Waits until everything queued on the stream is done. */
     public void synchronize() {
-        checkNotStale();
         api.driver().synchronize(stream);
-    }
-
-    /** Work on a device whose context was reset fails: its memory and handles are gone. */
-    private void checkNotStale() {
-        if (stale) {
-            throw new CudaException("device " + ordinal, new IllegalStateException(
-                    "its context was reset after a fault; this device's memory and handles are gone"));
-        }
     }
 
     static String kernelSource() {

@@ -38,7 +38,6 @@ public final class CudaDriver {
     private final MethodHandle cuDeviceTotalMem;
     private final MethodHandle cuDevicePrimaryCtxRetain;
     private final MethodHandle cuDevicePrimaryCtxRelease;
-    private final MethodHandle cuDevicePrimaryCtxReset;
     private final MethodHandle cuCtxSetCurrent;
     private final MethodHandle cuStreamCreate;
     private final MethodHandle cuStreamDestroy;
@@ -69,7 +68,6 @@ public final class CudaDriver {
         cuDeviceTotalMem = bind(lib, "cuDeviceTotalMem_v2", ADDRESS, JAVA_INT);
         cuDevicePrimaryCtxRetain = bind(lib, "cuDevicePrimaryCtxRetain", ADDRESS, JAVA_INT);
         cuDevicePrimaryCtxRelease = bind(lib, "cuDevicePrimaryCtxRelease_v2", JAVA_INT);
-        cuDevicePrimaryCtxReset = bind(lib, "cuDevicePrimaryCtxReset_v2", JAVA_INT);
         cuCtxSetCurrent = bind(lib, "cuCtxSetCurrent", ADDRESS);
         cuStreamCreate = bind(lib, "cuStreamCreate", ADDRESS, JAVA_INT);
         cuStreamDestroy = bind(lib, "cuStreamDestroy_v2", ADDRESS);
@@ -193,24 +191,11 @@ public final class CudaDriver {
     }
 
     /**
-     * Destroys every allocation and resets all state of {@code device}'s primary context in this
-     * process (its retain count is unchanged): the way out of a sticky error (see {@link #isSticky}).
-     */
-    public void resetPrimaryContext(int device) {
-        int rc;
-        try {
-            rc = (int) cuDevicePrimaryCtxReset.invokeExact(device);
-        } catch (Throwable t) {
-            throw failed("cuDevicePrimaryCtxReset_v2", t);
-        }
-        check("cuDevicePrimaryCtxReset_v2", rc);
-    }
-
-    /**
      * Whether {@code code} is a CUresult that leaves the context unusable until it is reset: a fault
      * in a kernel (illegal or misaligned address, illegal instruction, invalid PC or address space,
      * hardware stack error, device-side assert, launch failure). Every later call in that context
-     * returns the same error.
+     * returns the same error; NVIDIA's documentation says the process must be restarted, and on an
+     * H100 (driver 580) even {@code cuDevicePrimaryCtxReset_v2} left the next retain failing.
      */
     public static boolean isSticky(int code) {
         return code == 700 || code == 710 || (code >= 714 && code <= 719);

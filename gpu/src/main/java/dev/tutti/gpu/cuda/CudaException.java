@@ -20,6 +20,17 @@ public final class CudaException extends RuntimeException {
         this.code = code;
     }
 
+    private CudaException(String message, String call, int code, Throwable cause) {
+        super(message, cause);
+        this.call = call;
+        this.code = code;
+    }
+
+    /** The same failure (call, code) with {@code detail} appended to the message, this one as its cause. */
+    public CudaException withDetail(String detail) {
+        return new CudaException(getMessage() + detail, call, code, this);
+    }
+
     public CudaException(String call, Throwable cause) {
         super(call + " could not be called: " + cause, cause);
         this.call = call;
