@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * input view and a task per extra share.
  */
 public final class TreeMember implements Member {
-    /** The fewest rows a share of a split call gets: below that, a thread's hand-off costs more than it saves. */
-    static final int MIN_ROWS_PER_THREAD = 128;
+    /**
+     * The fewest rows a share of a split call gets: the evaluator's large-call size (a smaller share
+     * would run the single-row algorithm), and several times what a thread's hand-off costs.
+     */
+    static final int MIN_ROWS_PER_THREAD = BatchTreeEvaluator.SMALL_CALL_ROWS;
 
     private final ModelSpec spec;
     private final TreeEnsemble model;

@@ -60,7 +60,7 @@ class TreeThreadsOptionTest {
             try (Member one = provider.load(spec(file, Map.of("algorithm", algorithm)));
                     Member three = provider.load(spec(file, Map.of("algorithm", algorithm, "threads", "3")))) {
                 assertThat(((TreeMember) three).threads()).isEqualTo(3);
-                for (int count : new int[] {1, 255, 256, 384, 385, 1000, 1001}) {
+                for (int count : new int[] {1, 63, 127, 128, 192, 193, 1000, 1001}) {
                     assertThat(score(three, rows, count, 5)).as("%s, %d rows", algorithm, count)
                             .containsExactly(score(one, rows, count, 5));
                 }
@@ -88,9 +88,9 @@ class TreeThreadsOptionTest {
     void closingStopsTheMembersThreads() throws Exception {
         Path file = dir.resolve("chain.txt");
         Files.writeString(file, TreeEvaluationOptionTest.chain(8));
-        FloatBuffer rows = FloatBuffer.allocate(600 * 3);
+        FloatBuffer rows = FloatBuffer.allocate(300 * 3);
         Member member = provider.load(spec(file, Map.of("threads", "3")));
-        score(member, rows, 600, 0);
+        score(member, rows, 300, 0);
         assertThat(treeThreads()).isEqualTo(2);
         member.close();
         long deadline = System.nanoTime() + 5_000_000_000L;
