@@ -26,7 +26,7 @@ class DeviceThreadTest {
             try {
                 device.call(() -> {
                     holding.countDown();
-                    GpuDenseMemberStubTest.awaitUninterruptibly(release);
+                    Waits.awaitUninterruptibly(release);
                     return null;
                 });
             } catch (Exception e) {
@@ -48,12 +48,7 @@ class DeviceThreadTest {
             }
             interruptedAfter.set(Thread.currentThread().isInterrupted());
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (caller.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        caller.interrupt();
-        Thread.sleep(50);
+        Waits.interruptOnceWaiting(caller);
         assertThat(caller.isAlive()).as("still waiting for the device after the interrupt").isTrue();
         release.countDown();
         caller.join(10_000);

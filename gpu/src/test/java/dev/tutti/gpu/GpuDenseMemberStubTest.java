@@ -159,7 +159,7 @@ class GpuDenseMemberStubTest {
             // another user keeps the device thread busy, so the batch below waits in its queue
             Thread holder = Thread.ofPlatform().start(() -> member.device().call(() -> {
                 holding.countDown();
-                awaitUninterruptibly(release);
+                Waits.awaitUninterruptibly(release);
                 return null;
             }));
             assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
@@ -174,12 +174,7 @@ class GpuDenseMemberStubTest {
                 }
                 interruptedAfter.set(Thread.currentThread().isInterrupted());
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (worker.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            worker.interrupt();
-            Thread.sleep(50);
+            Waits.interruptOnceWaiting(worker);
             release.countDown();
             worker.join(10_000);
             holder.join(10_000);
@@ -189,17 +184,6 @@ class GpuDenseMemberStubTest {
             }
             assertThat(interruptedAfter.get()).as("the worker's interrupt is kept").isTrue();
             assertThat(member.device().broken()).isFalse();
-        }
-    }
-
-    static void awaitUninterruptibly(CountDownLatch latch) {
-        while (true) {
-            try {
-                latch.await();
-                return;
-            } catch (InterruptedException e) {
-                // keep waiting: the test releases it
-            }
         }
     }
 
