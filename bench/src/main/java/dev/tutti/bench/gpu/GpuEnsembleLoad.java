@@ -255,7 +255,6 @@ public final class GpuEnsembleLoad {
             LongAdder answered = new LongAdder();
             LongAdder degraded = new LongAdder();
             org.HdrHistogram.ConcurrentHistogram latency = new org.HdrHistogram.ConcurrentHistogram(3);
-            long[] window0 = new long[1];
             var running = new java.util.concurrent.atomic.AtomicBoolean(true);
             var counting = new java.util.concurrent.atomic.AtomicBoolean(false);
             List<Thread> threads = new ArrayList<>();
@@ -291,10 +290,10 @@ public final class GpuEnsembleLoad {
             }
             Thread.sleep(Math.max(2000, measure.toMillis() / 2)); // warm-up
             counting.set(true);
-            window0[0] = System.nanoTime();
+            long measuring = System.nanoTime();
             Thread.sleep(measure.toMillis());
             counting.set(false);
-            long elapsed = System.nanoTime() - window0[0];
+            long elapsed = System.nanoTime() - measuring;
             running.set(false);
             for (Thread t : threads) {
                 t.join();

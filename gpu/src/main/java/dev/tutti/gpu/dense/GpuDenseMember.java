@@ -86,20 +86,18 @@ public final class GpuDenseMember implements Member {
             throw new MemberException("member " + spec.pin() + ": CUDA device " + ordinal + " cannot be opened: " + e.getMessage(), e);
         }
         GpuDenseMember member = new GpuDenseMember(spec, network, output, device);
+        atLoad(member, member::upload, "uploading the weights to CUDA device " + ordinal);
+        atLoad(member, member::warmUp, "its warm-up pass on CUDA device " + ordinal);
+        return member;
+    }
+
+    /** Runs a load step on the device thread; when it fails, frees the member and says which step. */
+    private static void atLoad(GpuDenseMember member, CudaDevice.DeviceTask<Void> step, String what) throws MemberException {
         try {
-            device.call(member::upload);
+            member.device.call(step);
         } catch (CudaException e) {
             member.close();
-            throw new MemberException("member " + spec.pin() + ": uploading the weights to CUDA device " + ordinal + " failed: "
-                    + e.getMessage(), e);
-        }
-        try {
-            device.call(member::warmUp);
-            return member;
-        } catch (CudaException e) {
-            member.close();
-            throw new MemberException("member " + spec.pin() + ": its warm-up pass on CUDA device " + ordinal + " failed: "
-                    + e.getMessage(), e);
+            throw new MemberException("member " + member.spec.pin() + ": " + what + " failed: " + e.getMessage(), e);
         }
     }
 
