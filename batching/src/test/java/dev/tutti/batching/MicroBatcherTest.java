@@ -186,6 +186,34 @@ class MicroBatcherTest {
     }
 
     @Test
+    void shouldHandOverTheEnqueueTimeTheProducerGaveAndStampTheOthers() throws Exception {
+        List<Long> enqueued = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(3);
+        BatchHandler<Request> handler = new BatchHandler<>() {
+            @Override
+            public void onBatch(Batch<Request> batch) {
+                for (int i = 0; i < batch.rows(); i++) {
+                    enqueued.add(batch.enqueuedNanos(i));
+                    done.countDown();
+                }
+            }
+
+            @Override
+            public void onBatchFailure(Batch<Request> batch, Throwable error) {}
+        };
+        long before = System.nanoTime();
+        try (MicroBatcher<Request> batcher = batcher(64, 8, handler, WaitStrategyKind.BLOCKING)) {
+            java.nio.FloatBuffer rows = java.nio.FloatBuffer.wrap(rowsOf(1, 2));
+            assertThat(batcher.submit(new Request(1, 2), rows, 0, 2, 0, Long.MAX_VALUE, 42L)).isEqualTo(Submission.ACCEPTED);
+            batcher.submit(new Request(2, 1), rowsOf(2, 1), 0, 1, 0, Long.MAX_VALUE);
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(enqueued).hasSize(3);
+        assertThat(enqueued.subList(0, 2)).containsOnly(42L);
+        assertThat(enqueued.get(2)).isGreaterThanOrEqualTo(before);
+    }
+
+    @Test
     void shouldGrowTheNextBatchWithRowsThatArriveWhileOneIsBeingHandled() throws Exception {
         CountDownLatch firstBatchStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -20,6 +20,8 @@ public final class InputSchema {
     private final Map<String, Integer> indexByName;
     /** Per feature: its number of categories, or 0 for a numeric feature (the hot check reads only this). */
     private final int[] categoryCounts;
+    /** Per feature: whether NaN (missing) is accepted as it is. */
+    private final boolean[] missingAllowed;
 
     public InputSchema(List<FeatureSpec> features) {
         if (features == null || features.isEmpty()) {
@@ -28,9 +30,11 @@ public final class InputSchema {
         this.features = List.copyOf(features);
         this.indexByName = new HashMap<>();
         this.categoryCounts = new int[this.features.size()];
+        this.missingAllowed = new boolean[this.features.size()];
         for (int i = 0; i < this.features.size(); i++) {
             FeatureSpec feature = this.features.get(i);
             categoryCounts[i] = feature.isCategorical() ? feature.categories().size() : 0;
+            missingAllowed[i] = feature.missingAllowed();
             if (indexByName.put(this.features.get(i).name(), i) != null) {
                 throw new IllegalArgumentException("feature '" + this.features.get(i).name() + "' appears twice");
             }
@@ -69,7 +73,7 @@ public final class InputSchema {
             int base = r * width;
             for (int f = 0; f < width; f++) {
                 float value = buffer.get(base + f);
-                if (!isAcceptable(categoryCounts[f], value)) {
+                if (!isAcceptable(categoryCounts[f], value) && !(Float.isNaN(value) && missingAllowed[f])) {
                     buffer.put(base + f, checkedReplacement(features.get(f), value, firstRow + r));
                 }
             }
@@ -82,7 +86,7 @@ public final class InputSchema {
             throw wrongWidth(row.length, rowIndex);
         }
         for (int f = 0; f < row.length; f++) {
-            if (!isAcceptable(categoryCounts[f], row[f])) {
+            if (!isAcceptable(categoryCounts[f], row[f]) && !(Float.isNaN(row[f]) && missingAllowed[f])) {
                 row[f] = checkedReplacement(features.get(f), row[f], rowIndex);
             }
         }

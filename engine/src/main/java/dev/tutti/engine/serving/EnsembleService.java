@@ -60,7 +60,7 @@ public final class EnsembleService implements AutoCloseable {
         this.batcher = new MicroBatcher<>(new BatchingConfig().width(width).ringRows(config.ringRows())
                 .maxBatchRows(config.maxBatchRows()).maxRowsPerRequest(config.maxRowsPerRequest())
                 .waitStrategy(config.waitStrategy()).threadName("tutti-batcher-" + ensemble.manifest().pin()),
-                new Answerer(new Predictions(ensemble, config.maxBatchRows())));
+                new Answerer(new Predictions(ensemble, config.maxBatchRows()), config.maxBatchRows()));
     }
 
     /** Starts serving {@code ensemble}; the caller keeps ownership of the ensemble and closes it after the service. */
@@ -118,12 +118,9 @@ public final class EnsembleService implements AutoCloseable {
         }
         long now = System.nanoTime();
         PendingRequest request = new PendingRequest(rowCount, classes, now, explain);
-        Submission result = batcher.submit(request, view, 0, rowCount, Math.max(tier, 0), now + budget.toNanos());
+        Submission result = batcher.submit(request, view, 0, rowCount, Math.max(tier, 0), now + budget.toNanos(), now);
         return switch (result) {
-            case ACCEPTED -> {
-                counters.accepted.increment();
-                yield request.future;
-            }
+            case ACCEPTED -> request.future;
             case OVERLOADED -> {
                 counters.overloaded.increment();
                 yield CompletableFuture.failedFuture(RequestFailure.OVERLOADED);
@@ -143,7 +140,7 @@ public final class EnsembleService implements AutoCloseable {
         latencies.add(batchFormation.summary());
         latencies.addAll(scorer.latencies());
         latencies.add(endToEnd.summary());
-        return new ServiceMetrics(counters.accepted.sum(), counters.overloaded.sum(), counters.invalid.sum(), counters.refused.sum(),
+        return new ServiceMetrics(batcher.stats().acceptedRequests(), counters.overloaded.sum(), counters.invalid.sum(), counters.refused.sum(),
                 counters.answered.sum(), counters.degraded.sum(), counters.fallback.sum(), counters.deadlineExceeded.sum(),
                 counters.unavailable.sum(), counters.internal.sum(), batcher.stats().batches(), batcher.stats().batchedRows(),
                 batcher.backlog(), memberNames, scorer.health(), scorer.breakerOpenings(), scorer.memberCounters(), latencies,
@@ -158,7 +155,6 @@ public final class EnsembleService implements AutoCloseable {
     }
 
     private static final class Counters {
-        final LongAdder accepted = new LongAdder();
         final LongAdder overloaded = new LongAdder();
         final LongAdder invalid = new LongAdder();
         final LongAdder refused = new LongAdder();
@@ -173,9 +169,12 @@ public final class EnsembleService implements AutoCloseable {
     /** Answers batches on the batcher thread. */
     private final class Answerer implements BatchHandler<PendingRequest> {
         private final Predictions predictions;
+        /** Scratch for one batch's queue waits, then its answered requests' end-to-end latencies. */
+        private final long[] latencies;
 
-        Answerer(Predictions predictions) {
+        Answerer(Predictions predictions, int maxBatchRows) {
             this.predictions = predictions;
+            this.latencies = new long[maxBatchRows];
         }
 
         @Override
@@ -184,7 +183,10 @@ public final class EnsembleService implements AutoCloseable {
             long deadline = Long.MAX_VALUE;
             batchFormation.record(batch.formedNanos() - batch.enqueuedNanos(0));
             for (int i = 0; i < batch.rows(); i++) {
-                queueWait.record(batch.formedNanos() - batch.enqueuedNanos(i));
+                latencies[i] = batch.formedNanos() - batch.enqueuedNanos(i);
+            }
+            queueWait.recordAll(latencies, batch.rows());
+            for (int i = 0; i < batch.rows(); i++) {
                 PendingRequest request = batch.request(i);
                 if (request.finished()) {
                     continue;
@@ -206,6 +208,8 @@ public final class EnsembleService implements AutoCloseable {
                 failAll(batch, RequestFailure.Code.UNAVAILABLE, e.getMessage(), counters.unavailable);
                 return;
             }
+            long scored = System.nanoTime(); // end to end: from submission until the request's batch is scored and combined
+            int answered = 0;
             for (int i = 0; i < batch.rows(); i++) {
                 PendingRequest request = batch.request(i);
                 if (request.finished()) {
@@ -216,17 +220,18 @@ public final class EnsembleService implements AutoCloseable {
                 }
                 if (request.accept(predictions, i, batch.rowOfRequest(i), batch.sequence(), memberNames)) {
                     ScoreResponse response = request.response(memberNames);
-                    counters.answered.increment();
                     if (response.degraded()) {
                         counters.degraded.increment();
                     }
                     if (response.fallback()) {
                         counters.fallback.increment();
                     }
-                    endToEnd.record(System.nanoTime() - request.submittedNanos);
+                    latencies[answered++] = scored - request.submittedNanos;
+                    counters.answered.increment(); // before the caller can see the answer
                     request.future.complete(response);
                 }
             }
+            endToEnd.recordAll(latencies, answered);
         }
 
         @Override

@@ -12,19 +12,25 @@ import java.util.concurrent.CompletableFuture;
  * One request between submission and its answer: the rows' answers as they arrive (a request may
  * span two batches) and the future to complete.
  *
- * <p>Threads: filled by the submitting thread before it is published to the ring, then used only by
- * the batcher thread. Allocation: its arrays, once, at submission; the explanations array only when
- * explanations were asked for.
+ * <p>Threads: made by the submitting thread before it is published to the ring, then used only by
+ * the batcher thread. Allocation: the request and its future at submission; the answer's arrays on
+ * the batcher thread when its first row is answered (the explanations array only when explanations
+ * were asked for).
  */
 final class PendingRequest {
     final CompletableFuture<ScoreResponse> future = new CompletableFuture<>();
     final long submittedNanos;
+    private final int rows;
     private final int classes;
-    private final float[] values;
-    private final int[] predicted;
-    private final float[][] probabilities;
-    private final float[] confidence;
-    private final RowExplanation[] explanations; // null unless asked for
+    private final boolean explain;
+    // the answer's arrays, made by the batcher thread when the first row is answered: allocated in
+    // the thread that fills them, they cost the submitting thread nothing and no cache line moves
+    // between cores until the caller reads the answer
+    private float[] values;
+    private int[] predicted;
+    private float[][] probabilities;
+    private float[] confidence;
+    private RowExplanation[] explanations; // null unless asked for
     private Map<String, String> missing; // made on the first missing member
     private String fallback;
     private long lastBatch = -1;
@@ -32,16 +38,21 @@ final class PendingRequest {
     private boolean finished;
 
     PendingRequest(int rows, int classes, long submittedNanos, boolean explain) {
+        this.rows = rows;
         this.classes = classes;
-        this.values = new float[rows];
-        this.predicted = new int[rows];
-        this.probabilities = new float[rows][];
+        this.explain = explain;
+        this.submittedNanos = submittedNanos;
+    }
+
+    private void allocateAnswer() {
+        values = new float[rows];
+        predicted = new int[rows];
+        probabilities = new float[rows][];
         for (int r = 0; r < rows; r++) { // one array per row: C2 allocates these inline, a two-dimensional new is a runtime call
             probabilities[r] = new float[classes];
         }
-        this.confidence = new float[rows];
-        this.explanations = explain ? new RowExplanation[rows] : null;
-        this.submittedNanos = submittedNanos;
+        confidence = new float[rows];
+        explanations = explain ? new RowExplanation[rows] : null;
     }
 
     boolean finished() {
@@ -50,16 +61,22 @@ final class PendingRequest {
 
     /** Whether the request asked for explanations. */
     boolean explains() {
-        return explanations != null;
+        return explain;
     }
 
     /** Keeps the explanation of this request's row {@code row} (call before {@link #accept} takes that row). */
     void explained(int row, RowExplanation explanation) {
+        if (values == null) {
+            allocateAnswer();
+        }
         explanations[row] = explanation;
     }
 
     /** Takes row {@code i} of a scored batch as this request's row {@code row}; true when that completes the request. */
     boolean accept(Predictions p, int i, int row, long batchSequence, List<String> memberNames) {
+        if (values == null) {
+            allocateAnswer();
+        }
         if (batchSequence != lastBatch) {
             lastBatch = batchSequence;
             for (int m = 0; m < memberNames.size(); m++) {
@@ -80,7 +97,7 @@ final class PendingRequest {
             probabilities[row][k] = p.probability(i, k);
         }
         confidence[row] = p.confidence(i);
-        return ++answered == values.length;
+        return ++answered == rows;
     }
 
     /** The answer; {@code memberNames} must be immutable (it is shared by every complete answer). */
