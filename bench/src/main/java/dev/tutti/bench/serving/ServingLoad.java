@@ -1,6 +1,7 @@
 package dev.tutti.bench.serving;
 
 import dev.tutti.combine.ScoreMatrix;
+import dev.tutti.engine.ensemble.ConcurrentScorer;
 import dev.tutti.engine.ensemble.Ensemble;
 import dev.tutti.engine.ensemble.EnsembleLoader;
 import dev.tutti.engine.ensemble.Predictions;
@@ -40,7 +41,10 @@ import org.HdrHistogram.HistogramLogWriter;
  *   <li><b>direct</b>: every member's runtime called directly on batches of the same size over the
  *       same rows, one thread per core, no engine at all: the compute limit;
  *   <li><b>naive</b>: one call per member per request (the sequential scorer at batch 1), one thread
- *       per core, each with its own copy of the ensemble: what a server without batching does.
+ *       per core, each with its own copy of the ensemble: what a server without batching does;
+ *   <li><b>scorer</b>: the engine's member-concurrent execution alone (its {@link ConcurrentScorer}
+ *       fed whole batches by one thread, no requests): what the execution model costs against
+ *       {@code direct}, before the request path (ring, futures, client) adds its own.
  * </ul>
  * Closed loop: client threads keep a window of one-row requests in flight. Rounds rotate the order
  * of the configurations; each figure is the median of the rounds with its min-max. Every run checks
@@ -91,6 +95,7 @@ public final class ServingLoad {
         List<String> configurations = new ArrayList<>();
         for (int cap : CAPS) {
             configurations.add("direct/" + cap);
+            configurations.add("scorer/" + cap);
             configurations.add("engine/" + cap);
         }
         configurations.add("naive/1");
@@ -105,6 +110,7 @@ public final class ServingLoad {
                 int cap = Integer.parseInt(parts[1]);
                 Result result = switch (parts[0]) {
                     case "direct" -> direct(cap);
+                    case "scorer" -> scorer(cap);
                     case "engine" -> engine(name, cap, round);
                     default -> naive();
                 };
@@ -151,20 +157,16 @@ public final class ServingLoad {
         List<Ensemble> copies = copiesPerCore();
         try {
             Tally tally = new Tally();
-            int batches = Math.max(1, golden.rows() / cap);
             Measurement m = measure(CORES, tally, t -> {
                 Ensemble e = copies.get(t);
                 ScoreMatrix scores = new ScoreMatrix(1, 1, cap);
                 scores.rows(cap);
                 MemberOutput output = new MemberOutput().wrap(scores, 0);
-                FloatBuffer[] data = new FloatBuffer[batches];
-                for (int b = 0; b < batches; b++) {
-                    data[b] = golden.encodedRows(b * cap % (golden.rows() - cap + 1), cap);
-                }
+                FloatBuffer[] data = batchesOf(cap);
                 int[] next = {t};
                 return () -> {
                     long start = System.nanoTime();
-                    FloatBuffer batch = data[next[0]++ % batches];
+                    FloatBuffer batch = data[next[0]++ % data.length];
                     for (Member member : e.members()) {
                         member.score(batch, cap, output);
                     }
@@ -174,6 +176,48 @@ public final class ServingLoad {
             return result("direct/" + cap, tally, m);
         } finally {
             copies.forEach(Ensemble::close);
+        }
+    }
+
+    /** The golden rows in consecutive batches of {@code cap} rows, each its own direct buffer. */
+    private FloatBuffer[] batchesOf(int cap) {
+        FloatBuffer[] data = new FloatBuffer[Math.max(1, golden.rows() / cap)];
+        for (int b = 0; b < data.length; b++) {
+            data[b] = golden.encodedRows(b * cap % (golden.rows() - cap + 1), cap);
+        }
+        return data;
+    }
+
+    /**
+     * The engine's member-concurrent execution alone: one thread hands batches of {@code cap} rows
+     * straight to a {@link ConcurrentScorer} (members on its worker pool, the per-batch join, the
+     * combine), with no requests, ring or futures. Between {@code direct} and {@code engine}, it
+     * splits the engine's cost into the execution model's and the request path's.
+     */
+    private Result scorer(int cap) throws Exception {
+        try (Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir);
+                ConcurrentScorer scorer = new ConcurrentScorer(ensemble,
+                        ExecutionConfig.defaults().withWorkers(Integer.getInteger("tutti.bench.workers", CORES)), cap)) {
+            FloatBuffer[] data = batchesOf(cap);
+            Predictions predictions = new Predictions(ensemble, cap);
+            Predictions expected = new Predictions(ensemble, cap);
+            ensemble.newScorer(cap).score(data[0], cap, expected);
+            scorer.score(data[0], cap, System.nanoTime() + Duration.ofSeconds(5).toNanos(), predictions);
+            for (int r = 0; r < cap; r++) {
+                if (Math.abs(predictions.value(r) - expected.value(r)) > 1e-6) {
+                    throw new IllegalStateException("parity: row " + r + " scored " + predictions.value(r) + ", sequential " + expected.value(r));
+                }
+            }
+            Tally tally = new Tally();
+            Measurement m = measure(1, tally, t -> {
+                int[] next = {0};
+                return () -> {
+                    long start = System.nanoTime();
+                    scorer.score(data[next[0]++ % data.length], cap, start + Duration.ofSeconds(5).toNanos(), predictions);
+                    tally.answered(cap, start);
+                };
+            });
+            return result("scorer/" + cap, tally, m);
         }
     }
 
