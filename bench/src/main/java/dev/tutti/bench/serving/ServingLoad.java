@@ -60,7 +60,10 @@ import org.HdrHistogram.HistogramLogWriter;
  * {@code -Dtutti.bench.wait=LITE_BLOCKING} (or another {@code WaitStrategyKind}) sets the batcher's wait strategy;
  * {@code -Dtutti.bench.workers=N} runs the service with N member workers (default: the
  * cores); {@code -Dtutti.bench.latencies=true} prints the service's stage latencies (queue wait,
- * batch formation, each member, combine) after each engine configuration.
+ * batch formation, each member, combine) after each engine configuration;
+ * {@code -Dtutti.bench.spin=US} sets the member workers' spin before parking (default
+ * {@link ExecutionConfig#DEFAULT_WORKER_SPIN}); {@code -Dtutti.bench.spin0=true} adds
+ * {@code engine-spin0/N}, the service with workers that park at once, beside {@code engine/N}.
  */
 public final class ServingLoad {
     private static final int[] CAPS = {1, 16, 64, 256};
@@ -97,6 +100,9 @@ public final class ServingLoad {
             configurations.add("direct/" + cap);
             configurations.add("scorer/" + cap);
             configurations.add("engine/" + cap);
+            if (Boolean.getBoolean("tutti.bench.spin0")) {
+                configurations.add("engine-spin0/" + cap);
+            }
         }
         configurations.add("naive/1");
         configurations.removeIf(c -> !c.matches(only));
@@ -111,7 +117,7 @@ public final class ServingLoad {
                 Result result = switch (parts[0]) {
                     case "direct" -> direct(cap);
                     case "scorer" -> scorer(cap);
-                    case "engine" -> engine(name, cap, round);
+                    case "engine", "engine-spin0" -> engine(name, cap, round);
                     default -> naive();
                 };
                 byConfiguration.get(index).add(result);
@@ -179,6 +185,16 @@ public final class ServingLoad {
         }
     }
 
+    /** The execution settings of {@code scorer} and {@code engine}: the defaults but for the diagnostics' properties. */
+    private static ExecutionConfig execution(boolean noSpin) {
+        ExecutionConfig config = ExecutionConfig.defaults().withWorkers(Integer.getInteger("tutti.bench.workers", CORES));
+        Long spinMicros = Long.getLong("tutti.bench.spin");
+        if (noSpin) {
+            return config.withWorkerSpin(Duration.ZERO);
+        }
+        return spinMicros == null ? config : config.withWorkerSpin(Duration.ofNanos(spinMicros * 1_000));
+    }
+
     /** The golden rows in consecutive batches of {@code cap} rows, each its own direct buffer. */
     private FloatBuffer[] batchesOf(int cap) {
         FloatBuffer[] data = new FloatBuffer[Math.max(1, golden.rows() / cap)];
@@ -196,8 +212,7 @@ public final class ServingLoad {
      */
     private Result scorer(int cap) throws Exception {
         try (Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir);
-                ConcurrentScorer scorer = new ConcurrentScorer(ensemble,
-                        ExecutionConfig.defaults().withWorkers(Integer.getInteger("tutti.bench.workers", CORES)), cap)) {
+                ConcurrentScorer scorer = new ConcurrentScorer(ensemble, execution(false), cap)) {
             FloatBuffer[] data = batchesOf(cap);
             Predictions predictions = new Predictions(ensemble, cap);
             Predictions expected = new Predictions(ensemble, cap);
@@ -261,8 +276,7 @@ public final class ServingLoad {
         try (Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir);
                 EnsembleService service = EnsembleService.start(ensemble, ServiceConfig.defaults().withBatching(4096, cap, 1024)
                         .withWaitStrategy(dev.tutti.batching.WaitStrategyKind.valueOf(System.getProperty("tutti.bench.wait", "BLOCKING")))
-                        .withExecution(ExecutionConfig.defaults().withWorkers(Integer.getInteger("tutti.bench.workers", CORES))
-                                .withTierBudgets(List.of(Duration.ofSeconds(5)))))) {
+                        .withExecution(execution(name.startsWith("engine-spin0")).withTierBudgets(List.of(Duration.ofSeconds(5)))))) {
             checkParity(service, ensemble);
             int clients = Math.max(1, CORES - 1);
             int outstanding = Math.max(2, Integer.getInteger("tutti.bench.window", 2) * cap);

@@ -17,10 +17,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -40,7 +36,8 @@ import java.util.stream.IntStream;
  * </ol>
  *
  * <p>Threads: {@link #score} is called by one batch thread at a time; members run on this scorer's
- * worker pool (daemon threads, one call per member at a time). Ownership: owns the pool and the
+ * {@link MemberWorkers} (daemon threads, one call per member at a time; an idle worker spins for
+ * {@link ExecutionConfig#workerSpin} before it parks). Ownership: owns the pool and the
  * per-member buffers; not the ensemble. Allocation: none per batch on the happy path; a missing
  * member costs its error text; {@link #explain} allocates the explanation it returns.
  */
@@ -55,7 +52,7 @@ public final class ConcurrentScorer implements AutoCloseable {
     private final MemberRunner[] runners;
     private final MemberCounters[] counters;
     private final BatchJoin join;
-    private final ThreadPoolExecutor pool;
+    private final MemberWorkers pool;
     private final int[] fallbackOrder;
     private final double totalWeight;
     private final FeatureRows features = new FeatureRows();
@@ -83,10 +80,7 @@ public final class ConcurrentScorer implements AutoCloseable {
         this.totalWeight = total;
         this.join = new BatchJoin(members);
         this.fallbackOrder = fallbackOrder();
-        AtomicInteger threads = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(config.workers(), config.workers() + members, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().daemon().name("tutti-member-" + threads.incrementAndGet()).unstarted(r));
-        pool.prestartAllCoreThreads();
+        this.pool = new MemberWorkers("tutti-member-", config.workers(), config.workerSpin().toNanos());
     }
 
     /** Configured fallback members first, then the others from best to worst (test log-loss, else weight). */
@@ -131,7 +125,7 @@ public final class ConcurrentScorer implements AutoCloseable {
         for (MemberRunner runner : runners) {
             stuck += runner.busy() ? 1 : 0;
         }
-        pool.setCorePoolSize(config.workers() + stuck);
+        pool.ensure(config.workers() + stuck);
         join.open(current, runners.length);
         for (int m = 0; m < runners.length; m++) {
             MemberRunner runner = runners[m];
