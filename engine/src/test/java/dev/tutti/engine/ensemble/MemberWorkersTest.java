@@ -66,11 +66,7 @@ class MemberWorkersTest {
 
             workers.ensure(1);
             release.countDown();
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (workers.threads() > 1 && System.nanoTime() < until) {
-                Thread.sleep(5);
-            }
-            assertThat(workers.threads()).as("the extra thread leaves when idle").isEqualTo(1);
+            assertThat(threadsAfterSettling(workers, 1)).as("the extra thread leaves when idle").isEqualTo(1);
             CountDownLatch after = new CountDownLatch(1);
             workers.execute(after::countDown);
             assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
@@ -89,12 +85,17 @@ class MemberWorkersTest {
 
         workers.shutdownNow();
 
+        assertThat(threadsAfterSettling(workers, 0)).isZero();
+        assertThatThrownBy(() -> workers.execute(() -> {})).isInstanceOf(IllegalStateException.class).hasMessageContaining("shut down");
+    }
+
+    /** The thread count once it fell to {@code expected}, or after 10 s (threads leave asynchronously). */
+    private static int threadsAfterSettling(MemberWorkers workers, int expected) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (workers.threads() > 0 && System.nanoTime() < until) {
+        while (workers.threads() > expected && System.nanoTime() < until) {
             Thread.sleep(5);
         }
-        assertThat(workers.threads()).isZero();
-        assertThatThrownBy(() -> workers.execute(() -> {})).isInstanceOf(IllegalStateException.class).hasMessageContaining("shut down");
+        return workers.threads();
     }
 
     private static void await(CountDownLatch latch) {
