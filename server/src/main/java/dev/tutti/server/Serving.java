@@ -2,6 +2,7 @@ package dev.tutti.server;
 
 import dev.tutti.engine.ensemble.Ensemble;
 import dev.tutti.engine.ensemble.EnsembleLoader;
+import dev.tutti.engine.execution.ExecutionConfig;
 import dev.tutti.engine.serving.EnsembleService;
 import dev.tutti.engine.serving.ServiceConfig;
 import dev.tutti.transport.TransportServer;
@@ -31,11 +32,11 @@ final class Serving implements AutoCloseable {
         this.server = server;
     }
 
-    static Serving start(Path directory, TransportConfig transport) throws Exception {
+    static Serving start(Path directory, TransportConfig transport, ExecutionConfig execution) throws Exception {
         if (!Files.isRegularFile(directory.resolve("manifest.json"))) {
             throw new IllegalArgumentException("no ensemble at " + directory.toAbsolutePath() + " (a directory with a manifest.json)");
         }
-        ServiceConfig config = ServiceConfig.defaults().withBatching(4096, 256, transport.maxRowsPerRequest());
+        ServiceConfig config = ServiceConfig.defaults().withBatching(4096, 256, transport.maxRowsPerRequest()).withExecution(execution);
         Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(directory);
         EnsembleService service = null;
         try {

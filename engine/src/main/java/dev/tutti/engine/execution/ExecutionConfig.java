@@ -46,7 +46,7 @@ public record ExecutionConfig(
             throw new IllegalArgumentException("minMembers must be at least 1, not " + minMembers);
         }
         if (workerSpin.isNegative() || workerSpin.compareTo(Duration.ofMillis(10)) > 0) {
-            throw new IllegalArgumentException("workerSpin must be between 0 and 10 ms, not " + workerSpin);
+            throw new IllegalArgumentException("workerSpin must be between 0 and 10 ms, not " + workerSpin.toNanos() / 1_000 + " us");
         }
         if (tierBudgets.isEmpty() || tierBudgets.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
             throw new IllegalArgumentException("tierBudgets must list at least one positive duration: " + tierBudgets);

@@ -21,7 +21,7 @@ class ExecutionConfigTest {
         assertThatThrownBy(() -> config.withWorkerSpin(Duration.ofNanos(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workerSpin").hasMessageContaining("10 ms");
         assertThatThrownBy(() -> config.withWorkerSpin(Duration.ofMillis(11)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workerSpin");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workerSpin").hasMessageContaining("11000 us");
         assertThatThrownBy(() -> config.withWorkerSpin(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("workerSpin");
     }
 }
