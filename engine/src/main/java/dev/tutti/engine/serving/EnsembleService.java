@@ -171,10 +171,15 @@ public final class EnsembleService implements AutoCloseable {
         private final Predictions predictions;
         /** Scratch for one batch's queue waits, then its answered requests' end-to-end latencies. */
         private final long[] latencies;
+        /** The requests a batch completes and their answers, held until the batch's metrics are recorded. */
+        private final PendingRequest[] completed;
+        private final ScoreResponse[] responses;
 
         Answerer(Predictions predictions, int maxBatchRows) {
             this.predictions = predictions;
             this.latencies = new long[maxBatchRows];
+            this.completed = new PendingRequest[maxBatchRows];
+            this.responses = new ScoreResponse[maxBatchRows];
         }
 
         @Override
@@ -226,12 +231,19 @@ public final class EnsembleService implements AutoCloseable {
                     if (response.fallback()) {
                         counters.fallback.increment();
                     }
-                    latencies[answered++] = scored - request.submittedNanos;
-                    counters.answered.increment(); // before the caller can see the answer
-                    request.future.complete(response);
+                    latencies[answered] = scored - request.submittedNanos;
+                    completed[answered] = request;
+                    responses[answered++] = response;
                 }
             }
+            // recorded and counted before any caller can see its answer (and read the metrics)
             endToEnd.recordAll(latencies, answered);
+            counters.answered.add(answered);
+            for (int r = 0; r < answered; r++) {
+                completed[r].future.complete(responses[r]);
+                completed[r] = null;
+                responses[r] = null;
+            }
         }
 
         @Override
