@@ -188,10 +188,10 @@ public final class ServingLoad {
     /** The execution settings of {@code scorer} and {@code engine}: the defaults but for the diagnostics' properties. */
     private static ExecutionConfig execution(boolean noSpin) {
         ExecutionConfig config = ExecutionConfig.defaults().withWorkers(Integer.getInteger("tutti.bench.workers", CORES));
-        Long spinMicros = Long.getLong("tutti.bench.spin");
         if (noSpin) {
             return config.withWorkerSpin(Duration.ZERO);
         }
+        Long spinMicros = Long.getLong("tutti.bench.spin");
         return spinMicros == null ? config : config.withWorkerSpin(Duration.ofNanos(spinMicros * 1_000));
     }
 
@@ -214,10 +214,11 @@ public final class ServingLoad {
         try (Ensemble ensemble = EnsembleLoader.withDiscoveredRuntimes().load(ensembleDir);
                 ConcurrentScorer scorer = new ConcurrentScorer(ensemble, execution(false), cap)) {
             FloatBuffer[] data = batchesOf(cap);
+            long budget = Duration.ofSeconds(5).toNanos();
             Predictions predictions = new Predictions(ensemble, cap);
             Predictions expected = new Predictions(ensemble, cap);
             ensemble.newScorer(cap).score(data[0], cap, expected);
-            scorer.score(data[0], cap, System.nanoTime() + Duration.ofSeconds(5).toNanos(), predictions);
+            scorer.score(data[0], cap, System.nanoTime() + budget, predictions);
             for (int r = 0; r < cap; r++) {
                 if (Math.abs(predictions.value(r) - expected.value(r)) > 1e-6) {
                     throw new IllegalStateException("parity: row " + r + " scored " + predictions.value(r) + ", sequential " + expected.value(r));
@@ -228,7 +229,7 @@ public final class ServingLoad {
                 int[] next = {0};
                 return () -> {
                     long start = System.nanoTime();
-                    scorer.score(data[next[0]++ % data.length], cap, start + Duration.ofSeconds(5).toNanos(), predictions);
+                    scorer.score(data[next[0]++ % data.length], cap, start + budget, predictions);
                     tally.answered(cap, start);
                 };
             });

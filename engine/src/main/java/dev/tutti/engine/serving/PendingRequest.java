@@ -44,7 +44,11 @@ final class PendingRequest {
         this.submittedNanos = submittedNanos;
     }
 
-    private void allocateAnswer() {
+    /** Makes the answer's arrays on the first call (on the batcher thread). */
+    private void ensureAnswer() {
+        if (values != null) {
+            return;
+        }
         values = new float[rows];
         predicted = new int[rows];
         probabilities = new float[rows][];
@@ -66,17 +70,13 @@ final class PendingRequest {
 
     /** Keeps the explanation of this request's row {@code row} (call before {@link #accept} takes that row). */
     void explained(int row, RowExplanation explanation) {
-        if (values == null) {
-            allocateAnswer();
-        }
+        ensureAnswer();
         explanations[row] = explanation;
     }
 
     /** Takes row {@code i} of a scored batch as this request's row {@code row}; true when that completes the request. */
     boolean accept(Predictions p, int i, int row, long batchSequence, List<String> memberNames) {
-        if (values == null) {
-            allocateAnswer();
-        }
+        ensureAnswer();
         if (batchSequence != lastBatch) {
             lastBatch = batchSequence;
             for (int m = 0; m < memberNames.size(); m++) {
